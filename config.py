@@ -1,0 +1,88 @@
+"""Configuration from the environment, with safe defaults for development."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = BASE_DIR / "instance"
+
+DEV_SECRET_KEY = "dev-only-secret-key-change-me"
+SCHEDULER_MODES = ("embedded", "standalone", "off")
+
+
+def _env_int(name: str, default: int) -> int:
+    """Read an integer from the environment, failing loudly on garbage."""
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise RuntimeError(f"{name} must be an integer, got {raw!r}") from exc
+
+
+class Config:
+    """Settings read once from the environment when the class body runs."""
+
+    ENV_NAME = os.environ.get("COORDINATOR_ENV", "development")
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
+    HOST = os.environ.get("HOST", "127.0.0.1")
+    PORT = _env_int("PORT", 5000)
+
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'coordinator.sqlite3'}"
+    )
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SQLITE_BUSY_TIMEOUT_MS = _env_int("SQLITE_BUSY_TIMEOUT_MS", 15000)
+
+    SOCKETIO_MESSAGE_QUEUE = os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None
+    SCHEDULER_MODE = os.environ.get("SCHEDULER_MODE", "embedded")
+    COORDINATOR_TIMEZONE = os.environ.get("COORDINATOR_TIMEZONE", "Asia/Shanghai")
+
+    BABEL_DEFAULT_LOCALE = "zh_Hans"
+    BABEL_DEFAULT_TIMEZONE = "UTC"
+    LANGUAGES = ("zh_Hans", "en")
+
+    # 2 MiB is the contract's ingest limit; other bodies are far smaller.
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "0") == "1"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None
+
+    LOGIN_FREE_FAILURES = _env_int("LOGIN_FREE_FAILURES", 3)
+    LOGIN_MAX_DELAY_S = _env_int("LOGIN_MAX_DELAY_S", 300)
+
+    TESTING = False
+
+
+class TestingConfig(Config):
+    """Settings for the test suite: no scheduler, CSRF on unless a test turns it off."""
+
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "testing-secret-key"
+    SCHEDULER_MODE = "off"
+    SQLALCHEMY_DATABASE_URI = "sqlite:///:memory:"
+    SOCKETIO_MESSAGE_QUEUE = None
+
+
+def check_config(config: dict) -> None:
+    """Refuse settings that would make the service unsafe or unusable."""
+    if config.get("SCHEDULER_MODE") not in SCHEDULER_MODES:
+        raise RuntimeError(
+            f"SCHEDULER_MODE must be one of {', '.join(SCHEDULER_MODES)}, "
+            f"got {config.get('SCHEDULER_MODE')!r}"
+        )
+    if config.get("ENV_NAME") == "production" and config.get("SECRET_KEY") in (None, "", DEV_SECRET_KEY):
+        raise RuntimeError("COORDINATOR_ENV=production needs a real SECRET_KEY in the environment")
+    try:
+        from zoneinfo import ZoneInfo
+
+        ZoneInfo(config["COORDINATOR_TIMEZONE"])
+    except Exception as exc:  # noqa: BLE001 - any failure means the zone is unusable
+        raise RuntimeError(f"COORDINATOR_TIMEZONE {config.get('COORDINATOR_TIMEZONE')!r} is not a known time zone") from exc

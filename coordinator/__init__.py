@@ -1,0 +1,40 @@
+"""The Livestream Campaign Coordinator: create_app wires the parts, nothing more."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: Any = None) -> Flask:
+    """Build an application from a config class, object or mapping (default: the environment)."""
+    from config import Config, check_config
+    from coordinator import api, cli, database, errors, i18n, security, views
+    from coordinator.extensions import babel, csrf, db, login_manager, migrate, socketio
+
+    app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"),
+                instance_path=str(ROOT / "instance"))
+    app.config.from_object(Config)
+    if isinstance(config, dict):
+        app.config.update(config)
+    elif config is not None:
+        app.config.from_object(config)
+    check_config(app.config)
+
+    database.install_engine_events(app.config["SQLITE_BUSY_TIMEOUT_MS"])
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "coordinator" / "migrations"), render_as_batch=True)
+    babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    socketio.init_app(app, async_mode="threading", message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"])
+
+    errors.init_app(app)
+    security.init_app(app)
+    views.init_app(app)
+    api.init_app(app)
+    cli.init_app(app)
+    return app

@@ -1,0 +1,32 @@
+"""The JSON API under /api/v1: one blueprint, one module per resource."""
+from __future__ import annotations
+
+from flask import Blueprint, Flask, jsonify, request
+
+from coordinator.api.spec import api_spec
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+@bp.before_request
+def _authenticate_and_check_body() -> None:
+    from coordinator.api.auth import load_caller
+    from coordinator.api.validation import require_json_object
+
+    load_caller()
+    require_json_object(request)
+
+
+@bp.get("/openapi.json")
+def openapi_document():
+    """The OpenAPI document of every endpoint, served without authentication."""
+    return jsonify(api_spec.spec)
+
+
+def init_app(app: Flask) -> None:
+    """Register the API blueprint, its resources and the OpenAPI document."""
+    from coordinator.api import me, tokens  # noqa: F401 - registers routes on bp
+    from coordinator.extensions import csrf
+
+    csrf.exempt(bp)
+    app.register_blueprint(bp)

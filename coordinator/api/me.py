@@ -1,0 +1,32 @@
+"""GET /api/v1/me: who the token belongs to."""
+from __future__ import annotations
+
+from typing import Optional
+
+from pydantic import BaseModel
+from spectree import Response
+
+from coordinator.api import bp
+from coordinator.api.auth import caller, requires
+from coordinator.api.spec import api_spec
+
+
+class MeOut(BaseModel):
+    """The caller's account."""
+
+    id: int
+    username: str
+    role: str
+    is_admin: bool
+    streamer_id: Optional[int]
+
+
+@bp.get("/me")
+@api_spec.validate(resp=Response(HTTP_200=MeOut), tags=["account"])
+@requires()
+def get_me():
+    """The account behind the API token."""
+    user = caller()
+    return MeOut(
+        id=user.id, username=user.username, role=user.role, is_admin=user.is_admin, streamer_id=user.streamer_id
+    ).model_dump()

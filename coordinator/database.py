@@ -1,0 +1,50 @@
+"""Engine tuning: SQLite in WAL mode with BEGIN IMMEDIATE for writes."""
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from flask import has_request_context, request
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+_installed = False
+_busy_timeout_ms = 15000
+
+READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    # Let SQLAlchemy's "begin" event emit BEGIN itself (the documented pysqlite recipe).
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout = {int(_busy_timeout_ms)}")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    # NORMAL is durable across application crashes in WAL mode; only power loss can roll back.
+    cursor.execute("PRAGMA synchronous = NORMAL")
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.close()
+
+
+def _on_begin(conn: Any) -> None:
+    if conn.dialect.name != "sqlite":
+        return
+    # A deferred transaction that reads and then writes can fail with "database is locked"
+    # whatever the busy timeout; taking the write lock up front makes writers queue instead.
+    if has_request_context() and request.method in READ_ONLY_METHODS:
+        conn.exec_driver_sql("BEGIN")
+    else:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def install_engine_events(busy_timeout_ms: int) -> None:
+    """Register the SQLite connection and transaction hooks once per process."""
+    global _installed, _busy_timeout_ms
+    _busy_timeout_ms = busy_timeout_ms
+    if _installed:
+        return
+    event.listen(Engine, "connect", _on_connect)
+    event.listen(Engine, "begin", _on_begin)
+    _installed = True

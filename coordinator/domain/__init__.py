@@ -1,0 +1,1 @@
+"""The pure domain core: rules and arithmetic, importing neither Flask nor extensions."""

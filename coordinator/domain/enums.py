@@ -1,0 +1,74 @@
+"""The closed vocabularies of the domain, shared by models, schemas and rules."""
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    """Who a user is to the coordinator."""
+
+    COMMISSIONER = "commissioner"
+    STREAMER = "streamer"
+
+
+class CampaignStatus(StrEnum):
+    """Where a campaign is in its life."""
+
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    LIVE = "live"
+    CLOSED = "closed"
+
+
+class PairingStatus(StrEnum):
+    """What people decided about a streamer carrying a product."""
+
+    PROPOSED = "proposed"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    LOCKED = "locked"
+
+
+class PairingSource(StrEnum):
+    """Who proposed a pairing."""
+
+    ENGINE = "engine"
+    MANUAL = "manual"
+
+
+class SessionStatus(StrEnum):
+    """A livestream session's state, driven by the clock."""
+
+    SCHEDULED = "scheduled"
+    LIVE = "live"
+    ENDED = "ended"
+    CANCELLED = "cancelled"
+
+
+class SaleKind(StrEnum):
+    """An order adds to a tally, a refund takes from it."""
+
+    ORDER = "order"
+    REFUND = "refund"
+
+
+class TallyScope(StrEnum):
+    """The scopes a tally is kept for."""
+
+    CAMPAIGN = "campaign"
+    SESSION = "session"
+
+
+class TallyDimension(StrEnum):
+    """The breakdowns kept inside each scope."""
+
+    TOTAL = "total"
+    COUNTY = "county"
+    STREAMER = "streamer"
+    PRODUCT = "product"
+
+
+def sql_in(column: str, enum: type[StrEnum]) -> str:
+    """A CHECK expression that limits a column to an enum's values."""
+    values = ", ".join(f"'{member.value}'" for member in enum)
+    return f"{column} IN ({values})"

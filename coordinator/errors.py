@@ -1,0 +1,111 @@
+"""One error shape: problem+json under /api, friendly HTML pages everywhere else."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response, jsonify, render_template, request
+from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException
+
+from coordinator.domain.errors import DomainError, FieldError
+
+log = logging.getLogger(__name__)
+
+PROBLEM_MIMETYPE = "application/problem+json"
+SLUGS = {
+    400: "malformed-request", 401: "not-authenticated", 403: "forbidden", 404: "not-found",
+    405: "method-not-allowed", 409: "conflict", 413: "payload-too-large",
+    415: "unsupported-media-type", 422: "validation-error", 429: "too-many-requests",
+    500: "internal-error",
+}
+
+
+def wants_problem_json() -> bool:
+    """API callers get problem+json; people in browsers get pages."""
+    return request.path == "/api" or request.path.startswith("/api/")
+
+
+def problem_response(
+    status: int, title: str, detail: str, errors: list[FieldError] | None = None, slug: str | None = None
+) -> Response:
+    """An RFC 9457 problem document."""
+    body: dict = {
+        "type": f"/api/v1/problems/{slug or SLUGS.get(status, 'error')}",
+        "title": title,
+        "status": status,
+        "detail": detail,
+    }
+    if errors:
+        body["errors"] = [error.as_dict() for error in errors]
+    response = jsonify(body)
+    response.status_code = status
+    response.mimetype = PROBLEM_MIMETYPE
+    return response
+
+
+def _page(status: int, title: str, detail: str) -> tuple[str, int]:
+    return render_template("error.html", status=status, title=title, detail=detail), status
+
+
+def _friendly_http_text(status: int) -> tuple[str, str]:
+    texts = {
+        400: (_("Bad request"), _("The request could not be understood.")),
+        401: (_("Please log in"), _("You need to log in to see this page.")),
+        403: (_("Not allowed"), _("Your account may not open this page.")),
+        404: (_("Page not found"), _("There is nothing at this address. Check the link or go back to the start.")),
+        405: (_("Not allowed"), _("This address does not accept that kind of request.")),
+        413: (_("Too large"), _("What you sent is larger than the coordinator accepts.")),
+        429: (_("Too many attempts"), _("Please wait a moment and try again.")),
+    }
+    return texts.get(status, (_("Something went wrong"), _("Please try again in a moment.")))
+
+
+def handle_domain_error(error: DomainError):
+    """Translate a domain error at the edge."""
+    if wants_problem_json():
+        response = problem_response(error.status, error.title, error.detail, error.errors, error.slug)
+    else:
+        response = _page(error.status, error.title, error.detail)
+    retry_after = getattr(error, "retry_after", 0)
+    if retry_after:
+        response = _with_header(response, "Retry-After", str(retry_after))
+    return response
+
+
+def _with_header(response, name: str, value: str):
+    from flask import make_response
+
+    response = make_response(response)
+    response.headers[name] = value
+    return response
+
+
+def handle_http_exception(error: HTTPException):
+    """Werkzeug's HTTP errors (404, 405, 413 …) in the caller's format."""
+    status = error.code or 500
+    if wants_problem_json():
+        detail = error.description if status != 413 else "The request body is larger than 2 MiB."
+        response = problem_response(status, error.name, detail or error.name)
+        if status == 405 and error.valid_methods:  # type: ignore[attr-defined]
+            response.headers["Allow"] = ", ".join(error.valid_methods)  # type: ignore[attr-defined]
+        return response
+    title, detail = _friendly_http_text(status)
+    return _page(status, title, detail)
+
+
+def handle_unexpected(error: Exception):
+    """Log the traceback for operators; show the client nothing of it."""
+    if isinstance(error, HTTPException):
+        return handle_http_exception(error)
+    log.exception("unhandled error on %s %s", request.method, request.path)
+    if wants_problem_json():
+        return problem_response(500, "Internal error", "The server failed to answer; the error has been logged.")
+    title, detail = _friendly_http_text(500)
+    return _page(500, title, detail)
+
+
+def init_app(app: Flask) -> None:
+    """Register the error handlers on the application."""
+    app.register_error_handler(DomainError, handle_domain_error)
+    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(Exception, handle_unexpected)

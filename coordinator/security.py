@@ -1,0 +1,41 @@
+"""Login sessions and the security headers every response carries."""
+from __future__ import annotations
+
+from flask import Flask, Response
+from flask_babel import lazy_gettext as _l
+
+from coordinator.extensions import db, login_manager
+from coordinator.models import User
+
+# Only the project's own assets; Socket.IO connects back to the same origin.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'"
+)
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    """Flask-Login: the user stored in the session cookie, if still there and active."""
+    if not user_id.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    return user if user is not None and user.active else None
+
+
+def add_security_headers(response: Response) -> Response:
+    """Headers that keep pages from being framed, sniffed or fed foreign scripts."""
+    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Configure Flask-Login and register the header hook."""
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please log in to open this page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+    app.after_request(add_security_headers)

@@ -1,0 +1,82 @@
+"""What each role sees first: a read-only summary of the data they work with."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+
+from coordinator import clock
+from coordinator.domain.enums import SessionStatus
+from coordinator.extensions import db
+from coordinator.models import (
+    Campaign, CampaignProduct, CampaignStreamer, CommissionerCounty, County, LiveSession, Product, Streamer, User,
+)
+
+
+@dataclass
+class CommissionerSummary:
+    """Counts and campaigns for a commissioner's start page."""
+
+    counties: list[County]
+    product_count: int
+    streamer_count: int
+    campaigns: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class StreamerSummary:
+    """A streamer's profile, campaigns and next sessions."""
+
+    streamer: Streamer | None
+    campaigns: list[Campaign]
+    upcoming: list[LiveSession]
+
+
+def visible_county_ids(user: User) -> list[int] | None:
+    """The counties a commissioner may see; None means all (admins)."""
+    if user.is_admin:
+        return None
+    return list(db.session.scalars(select(CommissionerCounty.county_id).where(CommissionerCounty.user_id == user.id)))
+
+
+def commissioner_summary(user: User) -> CommissionerSummary:
+    """Counties, product and streamer counts, and every campaign with its enrolments."""
+    county_ids = visible_county_ids(user)
+    county_query = select(County).order_by(County.province, County.name)
+    product_query = select(func.count(Product.id)).where(Product.archived_at.is_(None))
+    if county_ids is not None:
+        county_query = county_query.where(County.id.in_(county_ids))
+        product_query = product_query.where(Product.county_id.in_(county_ids))
+    products = select(CampaignProduct.campaign_id, func.count().label("n")).group_by(CampaignProduct.campaign_id).subquery()
+    streamers = select(CampaignStreamer.campaign_id, func.count().label("n")).group_by(CampaignStreamer.campaign_id).subquery()
+    rows = db.session.execute(
+        select(Campaign, func.coalesce(products.c.n, 0), func.coalesce(streamers.c.n, 0))
+        .outerjoin(products, products.c.campaign_id == Campaign.id)
+        .outerjoin(streamers, streamers.c.campaign_id == Campaign.id)
+        .order_by(Campaign.starts_at.desc())
+    ).all()
+    return CommissionerSummary(
+        counties=list(db.session.scalars(county_query)),
+        product_count=db.session.scalar(product_query) or 0,
+        streamer_count=db.session.scalar(select(func.count(Streamer.id)).where(Streamer.archived_at.is_(None))) or 0,
+        campaigns=[{"campaign": c, "products": p, "streamers": s} for c, p, s in rows],
+    )
+
+
+def streamer_summary(user: User) -> StreamerSummary:
+    """The streamer's own profile, the campaigns they are enrolled in and their next sessions."""
+    streamer = db.session.get(Streamer, user.streamer_id) if user.streamer_id else None
+    if streamer is None:
+        return StreamerSummary(None, [], [])
+    campaigns = db.session.scalars(
+        select(Campaign).join(CampaignStreamer, CampaignStreamer.campaign_id == Campaign.id)
+        .where(CampaignStreamer.streamer_id == streamer.id).order_by(Campaign.starts_at)
+    ).all()
+    upcoming = db.session.scalars(
+        select(LiveSession).where(
+            LiveSession.streamer_id == streamer.id,
+            LiveSession.status.in_([SessionStatus.SCHEDULED.value, SessionStatus.LIVE.value]),
+            LiveSession.ends_at > clock.now(),
+        ).order_by(LiveSession.starts_at).limit(10)
+    ).all()
+    return StreamerSummary(streamer, list(campaigns), list(upcoming))

@@ -1,0 +1,38 @@
+"""A user's own API tokens: create (shown once), list, revoke."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from coordinator.services import accounts
+from coordinator.views.forms import EmptyForm, TokenForm
+
+bp = Blueprint("account", __name__, url_prefix="/account")
+
+
+@bp.route("/tokens", methods=["GET", "POST"])
+@login_required
+def tokens():
+    """List the user's tokens; a valid POST makes one and shows it this once."""
+    form = TokenForm()
+    new_token = None
+    if form.validate_on_submit():
+        new_token = accounts.issue_api_token(current_user, form.name.data)
+        form.name.data = ""
+    return render_template(
+        "account/tokens.html", form=form, new_token=new_token, tokens=accounts.list_api_tokens(current_user),
+        revoke_form=EmptyForm(),
+    )
+
+
+@bp.post("/tokens/<int:token_id>/revoke")
+@login_required
+def revoke(token_id: int):
+    """Revoke one of the user's own tokens."""
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    if not accounts.revoke_api_token(current_user, token_id):
+        abort(404)
+    flash(_("The token was revoked; programs using it can no longer call the API."), "info")
+    return redirect(url_for("account.tokens"))

@@ -1,0 +1,32 @@
+"""The start page for each role, and the language switch."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required
+
+from coordinator.extensions import db
+from coordinator.services import overview
+
+bp = Blueprint("main", __name__)
+
+
+@bp.get("/")
+@login_required
+def home():
+    """Commissioners see their campaigns; streamers see their own sessions."""
+    if current_user.is_commissioner:
+        return render_template("main/commissioner_home.html", summary=overview.commissioner_summary(current_user))
+    return render_template("main/streamer_home.html", summary=overview.streamer_summary(current_user))
+
+
+@bp.post("/language")
+def set_language():
+    """Remember the chosen language in the session (and on the account when logged in)."""
+    lang = request.form.get("lang", "")
+    if lang in current_app.config["LANGUAGES"]:
+        session["lang"] = lang
+        if current_user.is_authenticated:
+            current_user.locale = lang
+            db.session.commit()
+    target = request.form.get("next", "")
+    return redirect(target if target.startswith("/") and not target.startswith("//") else url_for("main.home"))
