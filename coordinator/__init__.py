@@ -1,6 +1,7 @@
 """The Livestream Campaign Coordinator: create_app wires the parts, nothing more."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,10 @@ def create_app(config: Any = None) -> Flask:
     elif config is not None:
         app.config.from_object(config)
     check_config(app.config)
+    # Chinese text stays readable in JSON columns (and searchable as a substring).
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+        "json_serializer": lambda value: json.dumps(value, ensure_ascii=False), **app.config["SQLALCHEMY_ENGINE_OPTIONS"]
+    }
 
     database.install_engine_events(app.config["SQLITE_BUSY_TIMEOUT_MS"])
     db.init_app(app)

@@ -25,7 +25,7 @@ def openapi_document():
 
 def init_app(app: Flask) -> None:
     """Register the API blueprint, its resources and the OpenAPI document."""
-    from coordinator.api import me, tokens  # noqa: F401 - registers routes on bp
+    from coordinator.api import campaigns, counties, enrolments, me, products, streamers, tokens  # noqa: F401
     from coordinator.extensions import csrf
 
     csrf.exempt(bp)

@@ -22,8 +22,8 @@ class MeOut(BaseModel):
 
 
 @bp.get("/me")
-@api_spec.validate(resp=Response(HTTP_200=MeOut), tags=["account"])
 @requires()
+@api_spec.validate(resp=Response(HTTP_200=MeOut), tags=["account"])
 def get_me():
     """The account behind the API token."""
     user = caller()

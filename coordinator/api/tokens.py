@@ -48,16 +48,16 @@ def _out(row) -> dict:
 
 
 @bp.get("/me/tokens")
-@api_spec.validate(resp=Response(HTTP_200=TokenList), tags=["account"])
 @requires()
+@api_spec.validate(resp=Response(HTTP_200=TokenList), tags=["account"])
 def list_tokens():
     """The caller's API tokens, revoked ones included."""
     return {"tokens": [_out(row) for row in accounts.list_api_tokens(caller())]}
 
 
 @bp.post("/me/tokens")
-@api_spec.validate(resp=Response(HTTP_201=NewTokenOut), tags=["account"])
 @requires()
+@api_spec.validate(resp=Response(HTTP_201=NewTokenOut), tags=["account"])
 def create_token(json: TokenIn):
     """Make a new API token for the caller; the answer is the only place it appears."""
     user = caller()
@@ -67,8 +67,8 @@ def create_token(json: TokenIn):
 
 
 @bp.post("/me/tokens/<int:token_id>/revoke")
-@api_spec.validate(resp=Response(HTTP_200=TokenOut), tags=["account"])
 @requires()
+@api_spec.validate(resp=Response(HTTP_200=TokenOut), tags=["account"])
 def revoke_token(token_id: int):
     """Revoke one of the caller's tokens (revoking the one in use is allowed)."""
     user = caller()

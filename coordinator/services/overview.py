@@ -8,8 +8,9 @@ from sqlalchemy import func, select
 from coordinator import clock
 from coordinator.domain.enums import SessionStatus
 from coordinator.extensions import db
+from coordinator.services.scope import visible_county_ids
 from coordinator.models import (
-    Campaign, CampaignProduct, CampaignStreamer, CommissionerCounty, County, LiveSession, Product, Streamer, User,
+    Campaign, CampaignProduct, CampaignStreamer, County, LiveSession, Product, Streamer, User,
 )
 
 
@@ -30,13 +31,6 @@ class StreamerSummary:
     streamer: Streamer | None
     campaigns: list[Campaign]
     upcoming: list[LiveSession]
-
-
-def visible_county_ids(user: User) -> list[int] | None:
-    """The counties a commissioner may see; None means all (admins)."""
-    if user.is_admin:
-        return None
-    return list(db.session.scalars(select(CommissionerCounty.county_id).where(CommissionerCounty.user_id == user.id)))
 
 
 def commissioner_summary(user: User) -> CommissionerSummary:

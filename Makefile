@@ -1,0 +1,51 @@
+# Two commands on a fresh machine: `make run` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app wsgi
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt tests/requirements.txt | cksum | cut -d' ' -f1)
+BABEL_CFG := coordinator/translations/babel.cfg
+
+.PHONY: run serve test venv browser db demo i18n i18n-compile clean
+
+$(STAMP): requirements.txt tests/requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt -r tests/requirements.txt
+	rm -f $(VENV)/.installed-* && touch $@
+
+venv: $(STAMP)
+
+## run: make the virtualenv, migrate the SQLite database, load the demo and serve on 127.0.0.1:5000
+run: venv
+	$(FLASK) init-db
+	$(FLASK) demo
+	@echo "Serving on http://$${HOST:-127.0.0.1}:$${PORT:-5000}/  (Ctrl-C stops)"
+	$(PY) wsgi.py
+
+## serve: serve without touching the database
+serve: venv
+	$(PY) wsgi.py
+
+## browser: Debian's Chromium (and CJK fonts) for the browser tests
+browser:
+	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
+		echo "Installing chromium and fonts-noto-cjk from Debian"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	fi
+
+## test: everything the tests need, then the suite (SQLite, PostgreSQL and Redis when reachable)
+test: venv browser
+	$(PY) -m pytest
+
+## i18n: extract messages, update the zh_Hans and en catalogs, compile them
+i18n: venv
+	$(VENV)/bin/pybabel extract -F $(BABEL_CFG) -k _l -k lazy_gettext -o coordinator/translations/messages.pot --no-location --sort-output --ignore-dirs=.venv coordinator templates
+	$(VENV)/bin/pybabel update -i coordinator/translations/messages.pot -d coordinator/translations --no-fuzzy-matching
+	$(MAKE) i18n-compile
+
+i18n-compile: venv
+	$(VENV)/bin/pybabel compile -d coordinator/translations --statistics
+
+clean:
+	rm -rf $(VENV) instance tests/artifacts .pytest_cache

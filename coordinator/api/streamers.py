@@ -1,0 +1,190 @@
+"""Streamers: /api/v1/streamers."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Optional
+
+from pydantic import BaseModel, Field, StringConstraints, field_validator
+from spectree import Response
+
+from coordinator.api import bp
+from coordinator.api.auth import caller, requires
+from coordinator.api.common import ListQuery, PageOut, dump, page_body, patch_changes
+from coordinator.api.spec import api_spec
+from coordinator.api.validation import NonNegativeInt, RequestModel
+from coordinator.domain.catalog import format_clock, parse_clock
+from coordinator.domain.enums import Role
+from coordinator.domain.errors import PermissionDenied
+from coordinator.services import streamers
+
+
+def _text(max_length: int, min_length: int = 0):
+    return Annotated[str, StringConstraints(strict=True, strip_whitespace=True, min_length=min_length,
+                                            max_length=max_length)]
+
+
+Handle = Annotated[str, StringConstraints(strict=True, strip_whitespace=True, pattern=r"^[A-Za-z0-9_.\-]{2,64}$")]
+Categories = Annotated[list[_text(64, 1)], Field(max_length=20)]
+# What a streamer may change on their own profile; handle and audience size are the commissioners'.
+SELF_EDITABLE = frozenset({"display_name", "platform", "categories", "region", "bio", "availability"})
+Clock = Annotated[str, StringConstraints(strict=True, pattern=r"^\d{2}:\d{2}$")]
+
+
+class WindowIn(RequestModel):
+    """A weekly window in COORDINATOR_TIMEZONE: weekday 0 = Monday, times 'HH:MM' (end may be '24:00')."""
+
+    weekday: int = Field(ge=0, le=6, strict=True)
+    start: Clock
+    end: Clock
+
+    @field_validator("start", "end")
+    @classmethod
+    def _valid_clock(cls, value: str) -> str:
+        parse_clock(value)
+        return value
+
+    def as_tuple(self) -> tuple[int, int, int]:
+        """(weekday, start minute, end minute)."""
+        return self.weekday, parse_clock(self.start), parse_clock(self.end)
+
+
+class StreamerIn(RequestModel):
+    """A streamer to register (CONTRACT section 2)."""
+
+    handle: Handle
+    display_name: _text(120, 1)
+    platform: _text(32, 1)
+    followers: NonNegativeInt
+    categories: Categories
+    region: _text(120) = ""
+    bio: _text(2000) = ""
+    availability: Annotated[list[WindowIn], Field(max_length=50)] = []
+
+
+class StreamerPatch(RequestModel):
+    """Fields of a streamer to change; availability replaces the whole week."""
+
+    handle: Optional[Handle] = None
+    display_name: Optional[_text(120, 1)] = None
+    platform: Optional[_text(32, 1)] = None
+    followers: Optional[NonNegativeInt] = None
+    categories: Optional[Categories] = None
+    region: Optional[_text(120)] = None
+    bio: Optional[_text(2000)] = None
+    availability: Optional[Annotated[list[WindowIn], Field(max_length=50)]] = None
+
+
+class WindowOut(BaseModel):
+    """A weekly availability window."""
+
+    weekday: int
+    start: str
+    end: str
+
+
+class StreamerOut(BaseModel):
+    """A streamer."""
+
+    id: int
+    handle: str
+    display_name: str
+    platform: str
+    followers: int
+    categories: list[str]
+    region: str
+    bio: str
+    availability: list[WindowOut]
+    archived_at: Optional[datetime]
+    created_at: datetime
+
+
+class StreamerQuery(ListQuery):
+    """Filters of the streamer list."""
+
+    platform: Optional[str] = Field(None, max_length=32)
+    category: Optional[str] = Field(None, max_length=64)
+    region: Optional[str] = Field(None, max_length=120)
+    min_followers: Optional[int] = Field(None, ge=0)
+    include_archived: bool = False
+
+
+class StreamerPage(PageOut):
+    """A page of streamers."""
+
+    items: list[StreamerOut]
+
+
+def streamer_body(streamer) -> dict:
+    """A streamer with availability as 'HH:MM' windows."""
+    return dump(StreamerOut, {
+        **{key: getattr(streamer, key) for key in StreamerOut.model_fields if key != "availability"},
+        "availability": [{"weekday": w.weekday, "start": format_clock(w.start_minute), "end": format_clock(w.end_minute)}
+                         for w in streamer.availability],
+    })
+
+
+@bp.post("/streamers")
+@requires(Role.COMMISSIONER)
+@api_spec.validate(resp=Response(HTTP_201=StreamerOut), tags=["streamers"])
+def create_streamer(json: StreamerIn):
+    """Register a streamer."""
+    data = json.model_dump(exclude={"availability"})
+    streamer = streamers.create_streamer(caller(), data, [w.as_tuple() for w in json.availability])
+    return streamer_body(streamer), 201
+
+
+@bp.get("/streamers")
+@requires(Role.COMMISSIONER)
+@api_spec.validate(resp=Response(HTTP_200=StreamerPage), tags=["streamers"])
+def list_streamers(query: StreamerQuery):
+    """Streamers, filtered and paginated."""
+    filters = query.model_dump(include={"platform", "category", "region", "min_followers", "include_archived"})
+    page = streamers.list_streamers(query.page, query.per_page, query.sort, query.q, filters)
+    return page_body(streamer_body, page)
+
+
+@bp.get("/streamers/<int:streamer_id>")
+@requires()
+@api_spec.validate(resp=Response(HTTP_200=StreamerOut), tags=["streamers"])
+def get_streamer(streamer_id: int):
+    """One streamer; a streamer account may read only its own."""
+    return streamer_body(streamers.streamer_for_read(caller(), streamer_id))
+
+
+@bp.patch("/streamers/<int:streamer_id>")
+@requires()
+@api_spec.validate(resp=Response(HTTP_200=StreamerOut), tags=["streamers"])
+def update_streamer(streamer_id: int, json: StreamerPatch):
+    """Change a streamer; a streamer account may edit only its own profile."""
+    changes = patch_changes(json)
+    user = caller()
+    if not user.is_commissioner and not changes.keys() <= SELF_EDITABLE:
+        raise PermissionDenied(f"A streamer may change only {', '.join(sorted(SELF_EDITABLE))}.")
+    windows = changes.pop("availability", None)
+    availability = [WindowIn(**w).as_tuple() for w in windows] if windows is not None else None
+    return streamer_body(streamers.update_streamer(user, streamer_id, changes, availability))
+
+
+@bp.post("/streamers/<int:streamer_id>/archive")
+@requires(Role.COMMISSIONER)
+@api_spec.validate(resp=Response(HTTP_200=StreamerOut), tags=["streamers"])
+def archive_streamer(streamer_id: int):
+    """Archive a streamer: kept for history, left out of new plans."""
+    return streamer_body(streamers.set_streamer_archived(caller(), streamer_id, True))
+
+
+@bp.post("/streamers/<int:streamer_id>/unarchive")
+@requires(Role.COMMISSIONER)
+@api_spec.validate(resp=Response(HTTP_200=StreamerOut), tags=["streamers"])
+def unarchive_streamer(streamer_id: int):
+    """Bring an archived streamer back."""
+    return streamer_body(streamers.set_streamer_archived(caller(), streamer_id, False))
+
+
+@bp.delete("/streamers/<int:streamer_id>")
+@requires(Role.COMMISSIONER)
+@api_spec.validate(resp=Response("HTTP_204"), tags=["streamers"])
+def delete_streamer(streamer_id: int):
+    """Delete a streamer nothing refers to (409 otherwise: archive)."""
+    streamers.delete_streamer(caller(), streamer_id)
+    return "", 204

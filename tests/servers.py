@@ -1,0 +1,72 @@
+"""Real server processes for tests that need what the test client cannot give."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    """A TCP port nobody is listening on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class ServerProcess:
+    """`python wsgi.py` in a child process, as an operator would start it."""
+
+    def __init__(self, database_url: str, **env: str) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = {
+            **os.environ, "DATABASE_URL": database_url, "HOST": "127.0.0.1", "PORT": str(self.port),
+            "SCHEDULER_MODE": "off", "PYTHONUNBUFFERED": "1", **env,
+        }
+        self.process: subprocess.Popen | None = None
+
+    def start(self, timeout: float = 20.0) -> "ServerProcess":
+        """Start the server and wait until it answers HTTP."""
+        self.process = subprocess.Popen(
+            [sys.executable, "wsgi.py"], cwd=ROOT, env=self.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            text=True,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited early:\n{self.process.stdout.read()}")
+            try:
+                requests.get(self.url + "/api/v1/openapi.json", timeout=1)
+                return self
+            except requests.ConnectionError:
+                time.sleep(0.1)  # polling a child process's readiness, not waiting on our own clock
+        self.stop()
+        raise RuntimeError("server did not answer in time")
+
+    def stop(self) -> str:
+        """Stop the server and return what it printed."""
+        if self.process is None:
+            return ""
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        output = self.process.stdout.read() if self.process.stdout else ""
+        self.process = None
+        return output
+
+    def __enter__(self) -> "ServerProcess":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()

@@ -1,0 +1,62 @@
+"""The factory, configuration checks, security headers and the never-a-traceback rule."""
+from __future__ import annotations
+
+import pytest
+
+from config import TestingConfig
+from coordinator import create_app
+
+
+def _config(**overrides) -> dict:
+    base = {key: getattr(TestingConfig, key) for key in dir(TestingConfig) if key.isupper()}
+    return {**base, **overrides}
+
+
+def test_production_refuses_the_development_secret():
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app(_config(ENV_NAME="production", SECRET_KEY="dev-only-secret-key-change-me"))
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app(_config(ENV_NAME="production", SECRET_KEY=""))
+    assert create_app(_config(ENV_NAME="production", SECRET_KEY="a-real-secret-from-the-vault")).config["TESTING"]
+
+
+@pytest.mark.parametrize("setting, value", [("SCHEDULER_MODE", "sometimes"), ("COORDINATOR_TIMEZONE", "Mars/Olympus")])
+def test_unusable_settings_are_refused_at_start(setting, value):
+    with pytest.raises(RuntimeError, match=setting):
+        create_app(_config(**{setting: value}))
+
+
+def test_socketio_mode_is_pinned_not_detected(app):
+    assert app.extensions["socketio"].server.eio.async_mode == "threading"
+
+
+def test_pages_and_api_carry_security_headers(client):
+    for path in ("/login", "/api/v1/openapi.json", "/api/v1/me"):
+        headers = client.get(path).headers
+        csp = headers["Content-Security-Policy"]
+        assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp and "script-src 'self'" in csp
+        assert headers["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.fixture
+def exploding_app(app):
+    """The test app with one view that fails the way a bug would."""
+
+    def explode():
+        raise ZeroDivisionError("secret internals: password=hunter2")
+
+    app.add_url_rule("/api/v1/explode", "explode_api", explode)
+    app.add_url_rule("/explode", "explode_page", explode)
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    return app
+
+
+def test_an_unexpected_error_is_a_500_without_a_traceback(exploding_app):
+    client = exploding_app.test_client()
+    api = client.get("/api/v1/explode")
+    assert api.status_code == 500 and api.mimetype == "application/problem+json"
+    page = client.get("/explode")
+    assert page.status_code == 500 and page.mimetype == "text/html"
+    for response in (api, page):
+        text = response.get_data(as_text=True)
+        assert "hunter2" not in text and "Traceback" not in text and "ZeroDivisionError" not in text
