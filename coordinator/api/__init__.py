@@ -25,7 +25,9 @@ def openapi_document():
 
 def init_app(app: Flask) -> None:
     """Register the API blueprint, its resources and the OpenAPI document."""
-    from coordinator.api import campaigns, counties, enrolments, me, products, streamers, tokens  # noqa: F401
+    from coordinator.api import (  # noqa: F401 - each module registers its routes on bp
+        campaigns, counties, enrolments, me, products, spreadsheets, streamers, tokens,
+    )
     from coordinator.extensions import csrf
 
     csrf.exempt(bp)

@@ -2,63 +2,18 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Optional
+from typing import Optional
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import BaseModel, Field
 from spectree import Response
 
 from coordinator.api import bp
 from coordinator.api.auth import caller, requires
 from coordinator.api.common import ListQuery, PageOut, dump, page_body, patch_changes
 from coordinator.api.spec import api_spec
-from coordinator.api.validation import Fen, NonNegativeInt, RequestModel, StrictBool, StrictInt
 from coordinator.domain.enums import Role
+from coordinator.schemas.catalog import ProductIn, ProductPatch
 from coordinator.services import catalog
-
-
-def _text(max_length: int, min_length: int = 0):
-    return Annotated[str, StringConstraints(strict=True, strip_whitespace=True, min_length=min_length,
-                                            max_length=max_length)]
-
-
-Sku = Annotated[str, StringConstraints(strict=True, strip_whitespace=True, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")]
-SellingPoints = Annotated[list[_text(500, 1)], Field(max_length=20)]
-
-
-class ProductIn(RequestModel):
-    """A product to register (CONTRACT section 2)."""
-
-    county_id: StrictInt
-    name: _text(200, 1)
-    sku: Sku
-    category: _text(64, 1)
-    price_fen: Fen
-    stock: NonNegativeInt
-    is_agricultural: StrictBool = True
-    available_from: Optional[date] = Field(None, description="first day of the harvest window")
-    available_to: Optional[date] = Field(None, description="last day of the harvest window")
-    unit: _text(32, 1) = "件"
-    shipping_origin: _text(200) = ""
-    selling_points: SellingPoints = []
-    image_url: _text(500) = ""
-
-
-class ProductPatch(RequestModel):
-    """Fields of a product to change."""
-
-    county_id: Optional[StrictInt] = None
-    name: Optional[_text(200, 1)] = None
-    sku: Optional[Sku] = None
-    category: Optional[_text(64, 1)] = None
-    price_fen: Optional[Fen] = None
-    stock: Optional[NonNegativeInt] = None
-    is_agricultural: Optional[StrictBool] = None
-    available_from: Optional[date] = None
-    available_to: Optional[date] = None
-    unit: Optional[_text(32, 1)] = None
-    shipping_origin: Optional[_text(200)] = None
-    selling_points: Optional[SellingPoints] = None
-    image_url: Optional[_text(500)] = None
 
 
 class ProductOut(BaseModel):

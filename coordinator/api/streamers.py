@@ -2,76 +2,20 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Optional
+from typing import Optional
 
-from pydantic import BaseModel, Field, StringConstraints, field_validator
+from pydantic import BaseModel, Field
 from spectree import Response
 
 from coordinator.api import bp
 from coordinator.api.auth import caller, requires
 from coordinator.api.common import ListQuery, PageOut, dump, page_body, patch_changes
 from coordinator.api.spec import api_spec
-from coordinator.api.validation import NonNegativeInt, RequestModel
-from coordinator.domain.catalog import format_clock, parse_clock
+from coordinator.domain.catalog import format_clock
 from coordinator.domain.enums import Role
+from coordinator.schemas.catalog import SELF_EDITABLE, StreamerIn, StreamerPatch, WindowIn
 from coordinator.domain.errors import PermissionDenied
 from coordinator.services import streamers
-
-
-def _text(max_length: int, min_length: int = 0):
-    return Annotated[str, StringConstraints(strict=True, strip_whitespace=True, min_length=min_length,
-                                            max_length=max_length)]
-
-
-Handle = Annotated[str, StringConstraints(strict=True, strip_whitespace=True, pattern=r"^[A-Za-z0-9_.\-]{2,64}$")]
-Categories = Annotated[list[_text(64, 1)], Field(max_length=20)]
-# What a streamer may change on their own profile; handle and audience size are the commissioners'.
-SELF_EDITABLE = frozenset({"display_name", "platform", "categories", "region", "bio", "availability"})
-Clock = Annotated[str, StringConstraints(strict=True, pattern=r"^\d{2}:\d{2}$")]
-
-
-class WindowIn(RequestModel):
-    """A weekly window in COORDINATOR_TIMEZONE: weekday 0 = Monday, times 'HH:MM' (end may be '24:00')."""
-
-    weekday: int = Field(ge=0, le=6, strict=True)
-    start: Clock
-    end: Clock
-
-    @field_validator("start", "end")
-    @classmethod
-    def _valid_clock(cls, value: str) -> str:
-        parse_clock(value)
-        return value
-
-    def as_tuple(self) -> tuple[int, int, int]:
-        """(weekday, start minute, end minute)."""
-        return self.weekday, parse_clock(self.start), parse_clock(self.end)
-
-
-class StreamerIn(RequestModel):
-    """A streamer to register (CONTRACT section 2)."""
-
-    handle: Handle
-    display_name: _text(120, 1)
-    platform: _text(32, 1)
-    followers: NonNegativeInt
-    categories: Categories
-    region: _text(120) = ""
-    bio: _text(2000) = ""
-    availability: Annotated[list[WindowIn], Field(max_length=50)] = []
-
-
-class StreamerPatch(RequestModel):
-    """Fields of a streamer to change; availability replaces the whole week."""
-
-    handle: Optional[Handle] = None
-    display_name: Optional[_text(120, 1)] = None
-    platform: Optional[_text(32, 1)] = None
-    followers: Optional[NonNegativeInt] = None
-    categories: Optional[Categories] = None
-    region: Optional[_text(120)] = None
-    bio: Optional[_text(2000)] = None
-    availability: Optional[Annotated[list[WindowIn], Field(max_length=50)]] = None
 
 
 class WindowOut(BaseModel):

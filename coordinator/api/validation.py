@@ -1,27 +1,11 @@
 """Request body checks shared by every API endpoint, turning failures into problems."""
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, Strict, ValidationError
+from pydantic import ValidationError
 
 from coordinator.domain.errors import FieldError, InvalidInput, MalformedInput
-
-# Strict scalars: "12" is not a number and 1 is not a string, as an integrator would expect.
-StrictInt = Annotated[int, Strict()]
-StrictStr = Annotated[str, Strict()]
-StrictBool = Annotated[bool, Strict()]
-Fen = Annotated[int, Strict(), Field(ge=0, description="Money in integer fen (1/100 yuan)")]
-NonNegativeInt = Annotated[int, Strict(), Field(ge=0)]
-# Pydantic rejects an ISO 8601 time without an offset for AwareDatetime.
-AwareTime = AwareDatetime
-
-
-class RequestModel(BaseModel):
-    """Base of request bodies: unknown fields are allowed and ignored, as the contract says."""
-
-    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
-
 
 def field_errors(error: ValidationError) -> list[FieldError]:
     """Pydantic's errors as the contract's list of {field, message}."""
@@ -42,6 +26,8 @@ def require_json_object(request: Any) -> None:
     """A body must be a JSON object; anything unreadable is a 400, before any validation."""
     if request.method not in ("POST", "PUT", "PATCH"):
         return
+    if request.mimetype == "multipart/form-data":
+        return  # file uploads are read by their endpoint
     raw = request.get_data(cache=True)
     if not raw.strip():
         return
@@ -53,3 +39,9 @@ def require_json_object(request: Any) -> None:
         raise MalformedInput("The body is not valid JSON.") from exc
     if not isinstance(body, dict):
         raise MalformedInput("The body must be a JSON object.")
+
+
+# Re-exported so API modules keep one import for their scalar types.
+from coordinator.schemas.common import (  # noqa: E402,F401
+    AwareTime, Fen, NonNegativeInt, RequestModel, StrictBool, StrictInt, StrictStr,
+)

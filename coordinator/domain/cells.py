@@ -1,0 +1,106 @@
+"""Turning what people type into spreadsheet cells into typed values."""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from coordinator.domain.catalog import format_clock, parse_clock
+
+TRUE_WORDS = {"true", "yes", "y", "1", "是", "对", "√", "✓"}
+FALSE_WORDS = {"false", "no", "n", "0", "否", "不是", "×", "✗"}
+WEEKDAYS = {
+    "mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6,
+    "周一": 0, "周二": 1, "周三": 2, "周四": 3, "周五": 4, "周六": 5, "周日": 6, "周天": 6,
+    "星期一": 0, "星期二": 1, "星期三": 2, "星期四": 3, "星期五": 4, "星期六": 5, "星期日": 6, "星期天": 6,
+}
+WEEKDAY_NAMES = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"]
+LIST_SEPARATORS = re.compile(r"[\n;；|]+")
+TAG_SEPARATORS = re.compile(r"[,，、;；|/\n]+")
+WINDOW = re.compile(r"^\s*(\S+?)\s*(\d{1,2}:\d{2})\s*[-–~至到]\s*(\d{1,2}:\d{2})\s*$")
+
+
+def blank(value: Any) -> bool:
+    """True for an empty cell."""
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def to_int(value: Any) -> int:
+    """A whole number from 12, 12.0, '12', '1,200' or '52万' (ten thousands)."""
+    if isinstance(value, bool):
+        raise ValueError("expected a whole number")
+    if isinstance(value, int):
+        return value
+    text = str(value).strip().replace(",", "").replace("，", "")
+    multiplier = 1
+    if text.endswith("万"):
+        text, multiplier = text[:-1], 10_000
+    try:
+        number = Decimal(text) * multiplier
+    except InvalidOperation as exc:
+        raise ValueError("expected a whole number") from exc
+    if number != number.to_integral_value():
+        raise ValueError("expected a whole number")
+    return int(number)
+
+
+def yuan_to_fen(value: Any) -> int:
+    """Yuan as typed (5.8, '5.80', '¥5.8') to integer fen, refusing fractions of a fen."""
+    text = str(value).strip().lstrip("¥￥").replace(",", "")
+    try:
+        fen = Decimal(text) * 100
+    except InvalidOperation as exc:
+        raise ValueError("expected an amount in yuan, e.g. 5.80") from exc
+    if fen != fen.to_integral_value():
+        raise ValueError("at most two decimal places")
+    return int(fen)
+
+
+def to_bool(value: Any) -> bool:
+    """Yes or no in English or Chinese."""
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in TRUE_WORDS:
+        return True
+    if text in FALSE_WORDS:
+        return False
+    raise ValueError("expected yes/no (是/否)")
+
+
+def to_date(value: Any) -> date:
+    """A date from a spreadsheet date cell or 'YYYY-MM-DD' / 'YYYY/MM/DD' text."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value).strip().replace("/", "-").replace(".", "-")
+    try:
+        return date.fromisoformat("-".join(part.zfill(2) for part in text.split("-")))
+    except ValueError as exc:
+        raise ValueError("expected a date like 2026-11-11") from exc
+
+
+def to_list(value: Any, tags: bool = False) -> list[str]:
+    """Items separated by new lines or semicolons (tags also by commas)."""
+    pattern = TAG_SEPARATORS if tags else LIST_SEPARATORS
+    return [item.strip() for item in pattern.split(str(value)) if item.strip()]
+
+
+def to_windows(value: Any) -> list[tuple[int, int, int]]:
+    """Weekly windows such as '周五 19:00-24:00; Sat 20:00-23:00'."""
+    windows = []
+    for part in to_list(value):
+        match = WINDOW.match(part)
+        day = WEEKDAYS.get(match.group(1).lower()[:3] if match and match.group(1).isascii() else
+                           match.group(1) if match else "")
+        if not match or day is None:
+            raise ValueError("write windows like 周五 19:00-24:00; Sat 20:00-23:00")
+        windows.append((day, parse_clock(match.group(2).zfill(5)), parse_clock(match.group(3).zfill(5))))
+    return windows
+
+
+def format_windows(windows: list[tuple[int, int, int]]) -> str:
+    """Windows back into the text to_windows reads."""
+    return "; ".join(f"{WEEKDAY_NAMES[d]} {format_clock(s)}-{format_clock(e)}" for d, s, e in windows)

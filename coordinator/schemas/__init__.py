@@ -1,0 +1,1 @@
+"""Pydantic schemas of inputs, shared by the API, the pages and the spreadsheet import."""

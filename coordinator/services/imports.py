@@ -1,0 +1,171 @@
+"""Importing products and streamers from spreadsheets: a preview with every bad row, then valid rows or nothing."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from coordinator.domain.catalog import availability_errors, harvest_window_errors, parse_clock
+from coordinator.domain.cells import blank
+from coordinator.domain.errors import Conflict, InvalidInput
+from coordinator.extensions import db
+from coordinator.models import AvailabilityWindow, County, Product, Streamer, User
+from coordinator.schemas.catalog import ProductIn, StreamerIn
+from coordinator.services import audit, scope
+from coordinator.services.import_columns import PLATFORM_ALIASES, PRODUCT_COLUMNS, STREAMER_COLUMNS, match_header
+from coordinator.services.spreadsheets import read_table
+
+KINDS = {"products": PRODUCT_COLUMNS, "streamers": STREAMER_COLUMNS}
+
+
+@dataclass
+class RowError:
+    """One problem: the row number as the spreadsheet shows it, the column's header, a message."""
+
+    row: int
+    column: str
+    message: str
+
+
+@dataclass
+class ImportReport:
+    """What a file holds: valid rows ready to store and every bad row."""
+
+    kind: str
+    total_rows: int
+    valid: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    imported: int = 0
+
+    @property
+    def bad_rows(self) -> list[int]:
+        """The numbers of the rows with at least one error."""
+        return sorted({error.row for error in self.errors})
+
+
+def preview(user: User, kind: str, filename: str, data: bytes) -> ImportReport:
+    """Read and check a spreadsheet without storing anything."""
+    if kind not in KINDS:
+        raise InvalidInput(f"Unknown import kind {kind!r}; use products or streamers.")
+    sheet = read_table(filename, data)
+    columns = match_header(sheet.header, KINDS[kind])
+    if kind == "products" and not {"name", "sku"} <= {c.field for c in columns.values()}:
+        raise InvalidInput("The sheet needs at least the columns 名称 (name) and SKU.")
+    if kind == "streamers" and "handle" not in {c.field for c in columns.values()}:
+        raise InvalidInput("The sheet needs at least the column 账号 (handle).")
+    report = ImportReport(kind=kind, total_rows=len(sheet.rows))
+    titles = {c.field: sheet.header[i] for i, c in columns.items()}
+    counties = _county_lookup(user) if kind == "products" else {}
+    for number, cells_ in sheet.rows:
+        values, errors = _read_row(number, cells_, columns, sheet.header)
+        if not errors:
+            values, errors = _check_row(kind, number, values, titles, counties)
+        if errors:
+            report.errors.extend(errors)
+        else:
+            report.valid.append((number, values))
+    _flag_duplicates(report, titles)
+    return report
+
+
+def _read_row(number, cells_, columns, header) -> tuple[dict[str, Any], list[RowError]]:
+    values: dict[str, Any] = {}
+    errors = []
+    for index, column in columns.items():
+        cell = cells_[index] if index < len(cells_) else None
+        if blank(cell):
+            continue
+        try:
+            values[column.field] = column.convert(cell)
+        except ValueError as exc:
+            errors.append(RowError(number, header[index], str(exc)))
+    return values, errors
+
+
+def _county_lookup(user: User) -> dict[tuple[str, str], list[County]]:
+    stmt = select(County)
+    visible = scope.visible_county_ids(user)
+    if visible is not None:
+        stmt = stmt.where(County.id.in_(visible))
+    lookup: dict[tuple[str, str], list[County]] = {}
+    for county in db.session.scalars(stmt):
+        lookup.setdefault((county.name, ""), []).append(county)
+        lookup.setdefault((county.name, county.province), []).append(county)
+    return lookup
+
+
+def _check_row(kind, number, values, titles, counties) -> tuple[dict[str, Any], list[RowError]]:
+    if kind == "products":
+        found = counties.get((values.pop("county", ""), values.pop("province", "")), [])
+        if len(found) != 1:
+            message = "unknown county (or one you do not manage)" if not found else "several counties have this name; add 省份"
+            return values, [RowError(number, titles.get("county", "县域"), message)]
+        values["county_id"] = found[0].id
+        schema, extra = ProductIn, harvest_window_errors(values.get("available_from"), values.get("available_to"))
+    else:
+        values["platform"] = PLATFORM_ALIASES.get(values.get("platform", ""), values.get("platform", ""))
+        windows = values.pop("availability", [])
+        schema, extra = StreamerIn, availability_errors(windows)
+        values["availability"] = [{"weekday": d, "start": f"{s // 60:02d}:{s % 60:02d}",
+                                   "end": f"{e // 60:02d}:{e % 60:02d}"} for d, s, e in windows]
+    try:
+        checked = schema.model_validate(values).model_dump()
+    except ValidationError as exc:
+        return values, [RowError(number, titles.get(str(e["loc"][0]), str(e["loc"][0])), e["msg"])
+                        for e in exc.errors(include_url=False)]
+    if extra:
+        field_name = extra[0].field.split(".")[0] if extra[0].field else ""
+        return values, [RowError(number, titles.get(field_name, field_name), e.message) for e in extra]
+    return checked, []
+
+
+def _flag_duplicates(report: ImportReport, titles: dict[str, str]) -> None:
+    """A key already stored, or repeated in the file, makes the later row bad."""
+    key = "sku" if report.kind == "products" else "handle"
+    keys = [values[key].lower() for _, values in report.valid]
+    if report.kind == "products":
+        taken = set(k.lower() for k in db.session.scalars(select(Product.sku).where(func.lower(Product.sku).in_(keys))))
+    else:
+        taken = set(db.session.scalars(select(func.lower(Streamer.handle)).where(func.lower(Streamer.handle).in_(keys))))
+    seen: set[str] = set()
+    kept = []
+    for number, values in report.valid:
+        value = values[key].lower()
+        if value in taken or value in seen:
+            report.errors.append(RowError(number, titles.get(key, key), "already exists" if value in taken else "repeated in this file"))
+        else:
+            kept.append((number, values))
+        seen.add(value)
+    report.valid = kept
+    report.errors.sort(key=lambda e: e.row)
+
+
+def apply(user: User, report: ImportReport, all_or_nothing: bool) -> ImportReport:
+    """Store the valid rows, or nothing at all when all_or_nothing and any row is bad."""
+    if all_or_nothing and report.errors:
+        return report
+    for _number, values in report.valid:
+        row = _build(report.kind, values)
+        db.session.add(row)
+        db.session.flush()
+        audit.record(user, "import", row, None, audit.snapshot(row))
+    try:
+        db.session.commit()
+    except IntegrityError as exc:  # an SKU or handle taken since the preview
+        db.session.rollback()
+        raise Conflict("Another change took one of these SKUs or handles meanwhile; preview the file again.") from exc
+    report.imported = len(report.valid)
+    return report
+
+
+def _build(kind: str, values: dict[str, Any]):
+    if kind == "products":
+        return Product(**values)
+    windows = values.pop("availability")
+    streamer = Streamer(**values)
+    streamer.availability = [AvailabilityWindow(weekday=w["weekday"], start_minute=parse_clock(w["start"]),
+                                                end_minute=parse_clock(w["end"])) for w in windows]
+    return streamer
