@@ -13,7 +13,7 @@ from coordinator.api.common import ListQuery, PageOut, dump, page_body, patch_ch
 from coordinator.api.spec import api_spec
 from coordinator.api.validation import AwareTime, Fen, RequestModel
 from coordinator.domain.enums import CampaignStatus, Role
-from coordinator.services import audit, campaigns, scope
+from coordinator.services import audit, campaigns, coverage, scope
 
 Name = Annotated[str, StringConstraints(strict=True, strip_whitespace=True, min_length=1, max_length=200)]
 Description = Annotated[str, StringConstraints(strict=True, max_length=5000)]
@@ -97,6 +97,34 @@ class AuditList(BaseModel):
     entries: list[AuditOut]
 
 
+class CountyCoverageOut(BaseModel):
+    """How one county's products are carried."""
+
+    county_id: int
+    name: str
+    products: int
+    streamers: int
+    sessions: int
+    covered: bool
+
+
+class SessionCheckOut(BaseModel):
+    """A session's lineup against the rules."""
+
+    session_id: int
+    agri_products: int
+    products: int
+    ok: bool
+    problems: list[str]
+
+
+class CoverageOut(BaseModel):
+    """Counties carried and sessions keeping the campaign's rules."""
+
+    counties: list[CountyCoverageOut]
+    sessions: list[SessionCheckOut]
+
+
 @bp.post("/campaigns")
 @requires(Role.COMMISSIONER)
 @api_spec.validate(resp=Response(HTTP_201=CampaignOut), tags=["campaigns"])
@@ -158,3 +186,17 @@ def campaign_audit(campaign_id: int):
     """Every change to the campaign and to what is enrolled in it, newest first."""
     campaigns.get_campaign(campaign_id)
     return {"entries": [dump(AuditOut, entry) for entry in audit.entries_for_campaign(campaign_id)]}
+
+
+@bp.get("/campaigns/<int:campaign_id>/coverage")
+@requires(Role.COMMISSIONER)
+@api_spec.validate(resp=Response(HTTP_200=CoverageOut), tags=["campaigns"])
+def campaign_coverage(campaign_id: int):
+    """Which counties have streamers, and which sessions keep "at least N agricultural products"."""
+    campaigns.get_campaign(campaign_id)
+    return {
+        "counties": [{"county_id": c.county_id, "name": c.name, "products": c.products, "streamers": len(c.streamers),
+                      "sessions": len(c.sessions), "covered": c.covered} for c in coverage.counties(campaign_id)],
+        "sessions": [{"session_id": s.session_id, "agri_products": s.agri_products, "products": s.products,
+                      "ok": s.ok, "problems": s.problems} for s in coverage.sessions(campaign_id)],
+    }

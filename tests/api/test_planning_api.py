@@ -195,3 +195,32 @@ def test_patch_changes_only_what_is_sent_and_is_audited(app, client, admin, coun
     assert [e["action"] for e in trail][-1] == "create"
     with app.app_context():
         assert db.session.query(AuditEntry).filter_by(action="enrol").count() == 1
+
+
+def test_coverage_names_uncovered_counties_and_sessions_breaking_the_rule(app, client, admin, county_id):
+    from datetime import datetime, timezone
+
+    from coordinator.models import LineupItem, LiveSession, Pairing
+
+    puan = client.post("/api/v1/counties", json={"name": "Pu'an", "province": "Guizhou"}, headers=admin).get_json()["id"]
+    apple = client.post("/api/v1/products", json={**APPLE, "county_id": county_id}, headers=admin).get_json()["id"]
+    craft = client.post("/api/v1/products", json={**APPLE, "sku": "PA-CRAFT", "county_id": puan, "is_agricultural": False},
+                        headers=admin).get_json()["id"]
+    host = client.post("/api/v1/streamers", json=HOST, headers=admin).get_json()["id"]
+    cid = client.post("/api/v1/campaigns", json=DOUBLE_11, headers=admin).get_json()["id"]
+    for pid in (apple, craft):
+        client.post(f"/api/v1/campaigns/{cid}/products", json={"product_id": pid}, headers=admin)
+    client.post(f"/api/v1/campaigns/{cid}/streamers", json={"streamer_id": host}, headers=admin)
+    with app.app_context():
+        db.session.add(Pairing(campaign_id=cid, streamer_id=host, product_id=apple))
+        for hour, lineup in ((12, [apple, craft]), (14, [craft])):
+            session = LiveSession(campaign_id=cid, streamer_id=host, starts_at=datetime(2026, 11, 10, hour, tzinfo=timezone.utc),
+                                  ends_at=datetime(2026, 11, 10, hour + 1, tzinfo=timezone.utc))
+            session.lineup = [LineupItem(product_id=pid, position=i) for i, pid in enumerate(lineup)]
+            db.session.add(session)
+        db.session.commit()
+    coverage = client.get(f"/api/v1/campaigns/{cid}/coverage", headers=admin).get_json()
+    assert [(c["name"], c["covered"], c["streamers"], c["sessions"]) for c in coverage["counties"]] == [
+        ("Pu'an", False, 0, 2), ("Yijun", True, 1, 1)]
+    assert [(s["ok"], s["agri_products"], s["products"]) for s in coverage["sessions"]] == [(True, 1, 2), (False, 0, 1)]
+    assert "at least 1" in coverage["sessions"][1]["problems"][0]
