@@ -6,8 +6,12 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Register the page blueprints."""
-    from coordinator.views import account, auth, main
+    from coordinator.views import account, auth, main, planning, planning_campaigns, planning_catalog, planning_imports  # noqa: F401
 
+    from flask_babel import get_locale
+
+    app.jinja_env.globals["get_locale"] = get_locale
     app.register_blueprint(auth.bp)
     app.register_blueprint(main.bp)
     app.register_blueprint(account.bp)
+    app.register_blueprint(planning.bp)

@@ -1,0 +1,88 @@
+"""Forms of the planning pages; times typed in the coordinator's zone, money in yuan."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import (
+    BooleanField, DateField, DateTimeLocalField, DecimalField, IntegerField, SelectField, StringField, TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+
+SKU_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$"
+HANDLE_PATTERN = r"^[A-Za-z0-9_.\-]{2,64}$"
+PLATFORMS = [("taobao", _l("Taobao Live")), ("douyin", _l("Douyin")), ("kuaishou", _l("Kuaishou")), ("other", _l("Other"))]
+
+
+class CountyForm(FlaskForm):
+    """A county."""
+
+    name = StringField(_l("County"), validators=[DataRequired(), Length(max=120)])
+    province = StringField(_l("Province"), validators=[DataRequired(), Length(max=120)])
+    story = TextAreaField(_l("The county's story"), validators=[Length(max=5000)])
+
+
+class ProductForm(FlaskForm):
+    """A product with its harvest window, origin and selling points."""
+
+    county_id = SelectField(_l("County"), coerce=int, validators=[InputRequired()])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    sku = StringField(_l("SKU"), validators=[DataRequired(), Regexp(SKU_PATTERN, message=_l("Letters, digits, '.', '_' or '-'"))])
+    category = StringField(_l("Category"), validators=[DataRequired(), Length(max=64)])
+    price_yuan = DecimalField(_l("Price (yuan)"), places=2, validators=[InputRequired(), NumberRange(min=0)])
+    stock = IntegerField(_l("Stock"), validators=[InputRequired(), NumberRange(min=0)])
+    unit = StringField(_l("Unit"), default="件", validators=[DataRequired(), Length(max=32)])
+    is_agricultural = BooleanField(_l("Agricultural product"), default=True)
+    available_from = DateField(_l("Harvest window from"), validators=[Optional()])
+    available_to = DateField(_l("Harvest window to"), validators=[Optional()])
+    shipping_origin = StringField(_l("Ships from"), validators=[Length(max=200)])
+    selling_points = TextAreaField(_l("Selling points (one per line)"), validators=[Length(max=5000)])
+    image_url = StringField(_l("Picture URL"), validators=[Optional(), Length(max=500)])
+
+
+class StreamerForm(FlaskForm):
+    """A streamer with weekly availability written as text."""
+
+    handle = StringField(_l("Handle"), validators=[DataRequired(), Regexp(HANDLE_PATTERN, message=_l("2 to 64 letters, digits, '.', '_' or '-'"))])
+    display_name = StringField(_l("Display name"), validators=[DataRequired(), Length(max=120)])
+    platform = SelectField(_l("Platform"), choices=PLATFORMS)
+    followers = IntegerField(_l("Followers"), validators=[InputRequired(), NumberRange(min=0)])
+    categories = StringField(_l("Categories (comma separated)"), validators=[DataRequired(), Length(max=500)])
+    region = StringField(_l("Region"), validators=[Length(max=120)])
+    availability = TextAreaField(_l("Weekly availability"), validators=[Length(max=2000)],
+                                 description=_l("For example: 周五 19:00-24:00; Sat 20:00-23:00"))
+    bio = TextAreaField(_l("About"), validators=[Length(max=2000)])
+
+
+class CampaignForm(FlaskForm):
+    """A campaign's window and rules."""
+
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    starts_at = DateTimeLocalField(_l("Starts"), validators=[InputRequired()])
+    ends_at = DateTimeLocalField(_l("Ends"), validators=[InputRequired()])
+    min_agri_products_per_session = IntegerField(_l("At least N agricultural products per session"), default=1,
+                                                 validators=[InputRequired(), NumberRange(min=0, max=50)])
+    max_products_per_session = IntegerField(_l("At most N products per session"), default=5,
+                                            validators=[InputRequired(), NumberRange(min=1, max=50)])
+    target_yuan = DecimalField(_l("Sales target (yuan)"), places=2, validators=[Optional(), NumberRange(min=0)])
+    description = TextAreaField(_l("Description"), validators=[Length(max=5000)])
+
+
+class EnrolForm(FlaskForm):
+    """Pick one thing to enrol."""
+
+    item_id = SelectField(_l("Add"), coerce=int, validators=[InputRequired()])
+
+
+class ImportForm(FlaskForm):
+    """A spreadsheet to preview."""
+
+    file = FileField(_l("Spreadsheet (.xlsx or .csv)"), validators=[
+        FileRequired(), FileAllowed(["xlsx", "csv"], _l("Upload a .xlsx or .csv file."))])
+
+
+class ConfirmImportForm(FlaskForm):
+    """What to do with a previewed spreadsheet."""
+
+    upload_id = StringField(validators=[DataRequired(), Regexp(r"^[0-9a-f]{32}$")])
+    mode = SelectField(choices=[("valid_rows", ""), ("all_or_nothing", "")], validators=[DataRequired()])
