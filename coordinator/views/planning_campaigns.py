@@ -17,6 +17,8 @@ from coordinator.views.planning import (
 )
 from coordinator.views.planning_forms import CampaignForm, EnrolForm
 
+# Forward steps first, the irreversible close last.
+STATUS_BUTTON_ORDER = ("published", "live", "draft", "closed")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -79,7 +81,7 @@ def campaign(campaign_id: int):
     return render_template(
         "planning/campaign.html", campaign=item, products=products, streamers=hosts, product_form=product_form,
         streamer_form=host_form, counties=county_rows, sessions=coverage.sessions(item.id),
-        entries=entries, users=users, next_statuses=sorted(s.value for s in ALLOWED[CampaignStatus(item.status)]),
+        entries=entries, users=users, next_statuses=[s for s in STATUS_BUTTON_ORDER if CampaignStatus(s) in ALLOWED[CampaignStatus(item.status)]],
         action_form=EmptyForm(), in_season=catalog.is_in_season_today, county_names=county_names,
         window_start=item.starts_at.date(),
     )

@@ -1,0 +1,123 @@
+"""Loading the demo campaign: idempotent, one transaction, secrets issued fresh each run."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import select
+from werkzeug.security import generate_password_hash
+
+from coordinator import clock
+from coordinator.domain.cells import to_windows
+from coordinator.domain.enums import CampaignStatus, Role
+from coordinator.extensions import db
+from coordinator.models import (
+    AvailabilityWindow, Campaign, CampaignProduct, CampaignStreamer, CommissionerCounty, County, Product, Streamer, User,
+)
+from coordinator.services import accounts, keys
+from coordinator.services import demo_data as data
+
+
+@dataclass
+class DemoLogins:
+    """What the demo prints so a person can try it."""
+
+    campaign_id: int
+    commissioner: tuple[str, str]
+    streamer: tuple[str, str]
+    ingest_key: str
+    ingest_secret: str
+    screen_path: str
+    api_token: str
+
+
+def _season(today: date, start: tuple[int, int] | None, end: tuple[int, int] | None) -> tuple[date | None, date | None]:
+    """This year's harvest window around today; a window that wraps the new year ends next year."""
+    if start is None or end is None:
+        return None, None
+    if end < start:
+        year = today.year if (today.month, today.day) >= start else today.year - 1
+        return date(year, *start), date(year + 1, *end)
+    return date(today.year, *start), date(today.year, *end)
+
+
+def _get_or_add(model, key: dict, **fields):
+    row = db.session.scalar(select(model).filter_by(**key))
+    if row is None:
+        row = model(**key, **fields)
+        db.session.add(row)
+        db.session.flush()
+    return row
+
+
+def _load_catalog(today: date) -> tuple[dict[str, County], list[Product], list[Streamer]]:
+    counties = {c["name"]: _get_or_add(County, {"name": c["name"], "province": c["province"]}, story=c["story"])
+                for c in data.COUNTIES}
+    products = []
+    for county, name, sku, category, price, stock, unit, agri, start, end, origin, points in data.PRODUCTS:
+        available_from, available_to = _season(today, start, end)
+        products.append(_get_or_add(
+            Product, {"sku": sku}, county_id=counties[county].id, name=name, category=category, price_fen=price,
+            stock=stock, unit=unit, is_agricultural=agri, available_from=available_from, available_to=available_to,
+            shipping_origin=origin, selling_points=points))
+    streamers = []
+    for handle, name, platform, followers, categories, region, evenings in data.STREAMERS:
+        streamer = db.session.scalar(select(Streamer).filter_by(handle=handle))
+        if streamer is None:
+            streamer = Streamer(handle=handle, display_name=name, platform=platform, followers=followers,
+                                categories=categories, region=region)
+            streamer.availability = [AvailabilityWindow(weekday=d, start_minute=s, end_minute=e)
+                                     for d, s, e in to_windows(evenings)]
+            db.session.add(streamer)
+            db.session.flush()
+        streamers.append(streamer)
+    return counties, products, streamers
+
+
+def _load_campaign(products: list[Product], streamers: list[Streamer], owner: User) -> Campaign:
+    zone = ZoneInfo(current_app.config["COORDINATOR_TIMEZONE"])
+    midnight = datetime.combine(clock.now().astimezone(zone).date(), datetime.min.time(), zone)
+    campaign = db.session.scalar(select(Campaign).filter_by(name=data.CAMPAIGN_NAME))
+    if campaign is None:
+        campaign = Campaign(name=data.CAMPAIGN_NAME, description=data.CAMPAIGN_DESCRIPTION, starts_at=midnight,
+                            ends_at=midnight + timedelta(days=data.CAMPAIGN_DAYS), status=CampaignStatus.PUBLISHED.value,
+                            target_net_fen=50_000_000, created_by_id=owner.id)
+        db.session.add(campaign)
+        db.session.flush()
+    for product in products:
+        _get_or_add(CampaignProduct, {"campaign_id": campaign.id, "product_id": product.id})
+    for streamer in streamers:
+        _get_or_add(CampaignStreamer, {"campaign_id": campaign.id, "streamer_id": streamer.id})
+    return campaign
+
+
+def _user(username: str, password: str, role: str, **fields) -> User:
+    user = db.session.scalar(select(User).filter_by(username=username))
+    if user is None:
+        user = User(username=username, role=role, **fields)
+        db.session.add(user)
+    user.password_hash = generate_password_hash(password)
+    db.session.flush()
+    return user
+
+
+def load() -> DemoLogins:
+    """Load (or refresh) the demo and return fresh credentials for it."""
+    today = clock.now().astimezone(ZoneInfo(current_app.config["COORDINATOR_TIMEZONE"])).date()
+    counties, products, streamers = _load_catalog(today)
+    name, password = data.COMMISSIONER
+    commissioner = _user(name, password, Role.COMMISSIONER.value, is_admin=True)
+    for county in counties.values():
+        _get_or_add(CommissionerCounty, {"user_id": commissioner.id, "county_id": county.id})
+    host_name, host_password, handle = data.STREAMER_USER
+    host = next(s for s in streamers if s.handle == handle)
+    _user(host_name, host_password, Role.STREAMER.value, streamer_id=host.id)
+    campaign = _load_campaign(products, streamers, commissioner)
+    db.session.commit()
+    key, secret = keys.create_ingest_key("Demo sales platform", created_by=commissioner)
+    _row, screen = keys.create_screen_token(campaign.id, "Demo war-room screen")
+    token = accounts.issue_api_token(commissioner, "demo")
+    return DemoLogins(campaign.id, data.COMMISSIONER, (host_name, host_password), key.key_id, secret,
+                      f"/screen/{screen}", token)
