@@ -1,0 +1,84 @@
+"""The login page and the base layout in a real browser, in Chinese and English, on a desk and a phone."""
+from __future__ import annotations
+
+import pytest
+
+from coordinator.services.demo_data import COMMISSIONER, STREAMER_USER
+
+PHONE = {"width": 360, "height": 740}
+DESK = {"width": 1280, "height": 800}
+
+
+def open_page(browser, server, path: str, locale: str, viewport: dict):
+    context = browser.new_context(locale=locale, viewport=viewport)
+    page = context.new_page()
+    page.goto(server.url + path)
+    return context, page
+
+
+def no_sideways_scroll(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+@pytest.mark.parametrize("locale, heading, button", [("zh-CN", "多一件农产品", "登录"), ("en-US", "One More Agriproduct", "Log in")])
+@pytest.mark.parametrize("viewport", [DESK, PHONE], ids=["desk", "phone"])
+def test_login_page_speaks_the_browsers_language(browser, demo_server, screenshot, locale, heading, button, viewport):
+    context, page = open_page(browser, demo_server, "/login", locale, viewport)
+    assert heading in page.locator("h1").inner_text()
+    assert page.locator("button.wide-button").inner_text().strip() == button
+    assert no_sideways_scroll(page)
+    box = page.locator("button.wide-button").bounding_box()
+    assert box["height"] >= 40
+    screenshot(page, f"login-{locale}-{viewport['width']}")
+    context.close()
+
+
+@pytest.mark.parametrize("viewport", [DESK, PHONE], ids=["desk", "phone"])
+def test_commissioner_logs_in_and_sees_the_dashboard(browser, demo_server, screenshot, viewport):
+    context, page = open_page(browser, demo_server, "/login", "zh-CN", viewport)
+    page.fill("#username", COMMISSIONER[0])
+    page.fill("#password", COMMISSIONER[1])
+    page.click("button.wide-button")
+    page.wait_for_url(demo_server.url + "/")
+    page.click("button[name=lang][value=zh_Hans]")  # an earlier test may have saved English on the account
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == "工作台"
+    assert page.locator(".nav a[aria-current=page]").inner_text() == "工作台"
+    assert "One More Agriproduct" in page.locator("table").inner_text()
+    assert no_sideways_scroll(page)
+    screenshot(page, f"dashboard-zh-{viewport['width']}")
+    page.click("button[name=lang][value=en]")
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == "Dashboard"
+    screenshot(page, f"dashboard-en-{viewport['width']}")
+    page.click(".logout button")
+    page.wait_for_load_state()
+    assert "/login" in page.url
+    context.close()
+
+
+def test_streamer_on_a_phone_sees_their_page(browser, demo_server, screenshot):
+    context, page = open_page(browser, demo_server, "/login", "zh-CN", PHONE)
+    page.fill("#username", STREAMER_USER[0])
+    page.fill("#password", STREAMER_USER[1])
+    page.click("button.wide-button")
+    page.wait_for_url(demo_server.url + "/")
+    assert "宜君小美" in page.locator("h1").inner_text()
+    assert page.locator(".nav a").first.inner_text() == "我的活动"
+    assert no_sideways_scroll(page)
+    screenshot(page, "streamer-home-zh-360")
+    context.close()
+
+
+def test_campaign_page_from_the_dashboard(browser, demo_server, screenshot):
+    context, page = open_page(browser, demo_server, "/login", "en-US", DESK)
+    page.fill("#username", COMMISSIONER[0])
+    page.fill("#password", COMMISSIONER[1])
+    page.click("button.wide-button")
+    page.wait_for_url(demo_server.url + "/")
+    page.click("table a")
+    page.wait_for_load_state()
+    assert "Coverage" in page.inner_text("main")
+    assert page.locator(".badge-warn", has_text="Out of season").count() >= 1
+    screenshot(page, "campaign-en-1280")
+    context.close()
