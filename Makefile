@@ -40,7 +40,7 @@ test: venv browser
 
 ## i18n: extract messages, update the zh_Hans and en catalogs, compile them
 i18n: venv
-	$(VENV)/bin/pybabel extract -F $(BABEL_CFG) -k _l -k lazy_gettext -o coordinator/translations/messages.pot --no-location --sort-output .
+	$(VENV)/bin/pybabel extract -F $(BABEL_CFG) -k _l -k lazy_gettext -k _ -o coordinator/translations/messages.pot --no-location --sort-output .
 	$(VENV)/bin/pybabel update -i coordinator/translations/messages.pot -d coordinator/translations --no-fuzzy-matching
 	$(MAKE) i18n-compile
 

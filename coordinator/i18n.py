@@ -24,3 +24,18 @@ def select_locale() -> str:
 def select_timezone() -> str:
     """Pages show times in the coordinator's configured zone."""
     return current_app.config["COORDINATOR_TIMEZONE"]
+
+
+def _(text: str) -> str:
+    """Marks a message for extraction; it is translated where it is shown."""
+    return text
+
+
+# Messages the domain and services place beside form fields, in English; pages translate them when shown.
+FIELD_MESSAGES = (
+    _("already used"), _("already taken"), _("already exists"), _("already bound"), _("must be after starts_at"),
+    _("must not be before available_from"), _("cannot exceed max_products_per_session"), _("at least 1"),
+    _("end must be after start"), _("overlaps another window on the same day"), _("repeated in this file"),
+    _("weekday is 0 (Monday) to 6 (Sunday)"), _("the product is archived"), _("the streamer is archived"),
+    _("required"), _("may not be null"),
+)

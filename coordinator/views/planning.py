@@ -7,6 +7,7 @@ from typing import Callable
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, current_app, flash
+from flask_babel import gettext
 from flask_login import current_user, login_required
 from wtforms import Form
 
@@ -35,10 +36,11 @@ def show_errors(form: Form, error: DomainError, aliases: dict[str, str] | None =
         name = (aliases or {}).get(item.field or "", item.field or "")
         field = getattr(form, name.split(".")[0], None) if name else None
         if field is not None and hasattr(field, "errors"):
-            field.errors = [*field.errors, item.message] if isinstance(field.errors, list) else [item.message]
+            message = gettext(item.message)
+            field.errors = [*field.errors, message] if isinstance(field.errors, list) else [message]
             placed = True
     if not placed or not error.errors:
-        flash(error.detail, "error")
+        flash(gettext(error.detail), "error")
 
 
 def local_to_utc(naive):

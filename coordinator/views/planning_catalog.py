@@ -42,6 +42,23 @@ def counties():
     return render_template("planning/counties.html", form=form, counties=page.items)
 
 
+@bp.route("/counties/<int:county_id>/edit", methods=["GET", "POST"])
+@commissioner_required
+def county_form(county_id: int):
+    """Change a county's name, province or story."""
+    county = scope.county_for_read(current_user, county_id)
+    form = CountyForm(obj=county)
+    if form.validate_on_submit():
+        try:
+            catalog.update_county(current_user, county.id, {"name": form.name.data.strip(),
+                                                            "province": form.province.data.strip(),
+                                                            "story": form.story.data or ""})
+            return redirect(url_for("plan.counties"))
+        except DomainError as error:
+            show_errors(form, error)
+    return render_template("planning/county_form.html", form=form, county=county)
+
+
 def _product_data(form: ProductForm) -> dict:
     return {
         "county_id": form.county_id.data, "name": form.name.data.strip(), "sku": form.sku.data.strip(),
