@@ -26,7 +26,7 @@ def openapi_document():
 def init_app(app: Flask) -> None:
     """Register the API blueprint, its resources and the OpenAPI document."""
     from coordinator.api import (  # noqa: F401 - each module registers its routes on bp
-        campaigns, counties, enrolments, me, products, spreadsheets, streamers, tokens,
+        campaigns, counties, enrolments, me, pairings, products, spreadsheets, streamers, tokens,
     )
     from coordinator.extensions import csrf
 

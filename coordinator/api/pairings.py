@@ -1,0 +1,147 @@
+"""Pairings: the engine run, the board's data, manual changes and streamers' answers."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import BaseModel, StringConstraints
+from spectree import Response
+
+from coordinator.api import bp
+from coordinator.api.auth import caller, requires
+from coordinator.api.common import dump
+from coordinator.api.spec import api_spec
+from coordinator.api.validation import RequestModel, StrictInt
+from coordinator.domain.enums import Role
+from coordinator.services import pairings, scope
+
+
+class PairingOut(BaseModel):
+    """A pairing (CONTRACT section 2 shape plus its id, state and campaign)."""
+
+    id: int
+    campaign_id: int
+    streamer_id: int
+    product_id: int
+    score: float
+    reasons: list[str]
+    status: str
+    source: str
+    decline_reason: str
+    updated_at: datetime
+
+
+class UncoveredOut(BaseModel):
+    """A county no streamer carries, and why."""
+
+    county_id: int
+    name: str
+    reason: str
+
+
+class PairingList(BaseModel):
+    """A campaign's pairings."""
+
+    pairings: list[PairingOut]
+
+
+class RunOut(PairingList):
+    """An engine run: its pairings and the counties it could not cover."""
+
+    uncovered_counties: list[UncoveredOut]
+
+
+class ManualIn(RequestModel):
+    """A pairing made by hand."""
+
+    streamer_id: StrictInt
+    product_id: StrictInt
+
+
+class DeclineIn(RequestModel):
+    """Why the streamer declines."""
+
+    reason: Annotated[str, StringConstraints(strict=True, strip_whitespace=True, min_length=1, max_length=500)]
+
+
+def _list(rows) -> dict:
+    return {"pairings": [dump(PairingOut, row) for row in rows]}
+
+
+@bp.post("/campaigns/<int:campaign_id>/pairings/auto")
+@requires(Role.COMMISSIONER)
+@api_spec.validate(resp=Response(HTTP_200=RunOut), tags=["pairings"])
+def auto_pair(campaign_id: int):
+    """Run the pairing engine; accepted, locked and hand-made pairings stay, declined ones never return (422 when
+    the rules cannot be met, with the reason)."""
+    outcome = pairings.run(caller(), campaign_id)
+    return {**_list(outcome.pairings), "uncovered_counties": [
+        {"county_id": c.county_id, "name": c.county_name, "reason": c.reason} for c in outcome.uncovered]}
+
+
+@bp.get("/campaigns/<int:campaign_id>/pairings")
+@requires()
+@api_spec.validate(resp=Response(HTTP_200=PairingList), tags=["pairings"])
+def list_pairings(campaign_id: int):
+    """A campaign's pairings; a streamer account sees only its own."""
+    user = caller()
+    scope.campaign_for_read(user, campaign_id)
+    rows = pairings.campaign_pairings(campaign_id)
+    return _list([r for r in rows if user.is_commissioner or r.streamer_id == user.streamer_id])
+
+
+@bp.post("/campaigns/<int:campaign_id>/pairings")
+@requires(Role.COMMISSIONER)
+@api_spec.validate(resp=Response(HTTP_201=PairingOut), tags=["pairings"])
+def add_pairing(campaign_id: int, json: ManualIn):
+    """Pair a streamer with a product by hand."""
+    return dump(PairingOut, pairings.add_manual(caller(), campaign_id, json.streamer_id, json.product_id)), 201
+
+
+@bp.post("/pairings/<int:pairing_id>/lock")
+@requires(Role.COMMISSIONER)
+@api_spec.validate(resp=Response(HTTP_200=PairingOut), tags=["pairings"])
+def lock_pairing(pairing_id: int):
+    """Lock a pairing so later runs keep it."""
+    return dump(PairingOut, pairings.set_locked(caller(), pairing_id, True))
+
+
+@bp.post("/pairings/<int:pairing_id>/unlock")
+@requires(Role.COMMISSIONER)
+@api_spec.validate(resp=Response(HTTP_200=PairingOut), tags=["pairings"])
+def unlock_pairing(pairing_id: int):
+    """Unlock a pairing back to a proposal."""
+    return dump(PairingOut, pairings.set_locked(caller(), pairing_id, False))
+
+
+@bp.delete("/pairings/<int:pairing_id>")
+@requires(Role.COMMISSIONER)
+@api_spec.validate(resp=Response("HTTP_204"), tags=["pairings"])
+def remove_pairing(pairing_id: int):
+    """Remove a pairing."""
+    pairings.remove(caller(), pairing_id)
+    return "", 204
+
+
+@bp.get("/me/pairings")
+@requires(Role.STREAMER)
+@api_spec.validate(resp=Response(HTTP_200=PairingList), tags=["me"])
+def my_pairings():
+    """The calling streamer's own pairings in every campaign."""
+    return _list([row for row, _product, _campaign in pairings.streamer_pairings(caller())])
+
+
+@bp.post("/pairings/<int:pairing_id>/accept")
+@requires(Role.STREAMER)
+@api_spec.validate(resp=Response(HTTP_200=PairingOut), tags=["me"])
+def accept_pairing(pairing_id: int):
+    """The paired streamer accepts."""
+    return dump(PairingOut, pairings.respond(caller(), pairing_id, True))
+
+
+@bp.post("/pairings/<int:pairing_id>/decline")
+@requires(Role.STREAMER)
+@api_spec.validate(resp=Response(HTTP_200=PairingOut), tags=["me"])
+def decline_pairing(pairing_id: int, json: DeclineIn):
+    """The paired streamer declines, saying why; the engine will not propose it again."""
+    return dump(PairingOut, pairings.respond(caller(), pairing_id, False, json.reason))
