@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def create_app(config: Any = None) -> Flask:
     """Build an application from a config class, object or mapping (default: the environment)."""
     from config import Config, check_config
-    from coordinator import api, cli, database, errors, i18n, security, views
+    from coordinator import api, cli, database, errors, i18n, realtime, security, views
     from coordinator.extensions import babel, csrf, db, login_manager, migrate, socketio
 
     app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"),
@@ -41,5 +41,6 @@ def create_app(config: Any = None) -> Flask:
     security.init_app(app)
     views.init_app(app)
     api.init_app(app)
+    realtime.init_app(app)
     cli.init_app(app)
     return app

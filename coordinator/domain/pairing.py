@@ -13,6 +13,7 @@ from time import perf_counter
 import numpy as np
 
 from coordinator.domain.catalog import season_overlaps
+from coordinator.domain.errors import InvalidInput
 from coordinator.domain.pairing_candidates import all_arcs, pruned_arcs
 from coordinator.domain.pairing_diagnose import agri_infeasible, agri_shortage, lineup_full, uncovered_reason
 from coordinator.domain.pairing_flow import FlowInput, solve_flow
@@ -113,19 +114,21 @@ def solve(problem: PairingProblem) -> PairingResult:
     arcs = pruned_arcs(matrix, st.room, col_agri, col_cap, opts) if pruned else all_arcs(matrix)
     # Every county that could be covered must be; if that fails, maximize coverage on every pair.
     (rows, cols, scores), chosen = run(arcs, has_arc & (st.county_level == 0))
-    n_arcs, coverage = len(rows), "bound"
+    coverage, fallback = "bound", pruned and chosen is None
     if chosen is None:
-        coverage = "lexicographic"
+        # Exact on every pair: pruning may be what lost feasibility or coverage.
         (rows, cols, scores), chosen = run(all_arcs(matrix) if pruned else arcs, None)
+        coverage, pruned = "lexicographic", False
     clock["solved"] = perf_counter()
     if chosen is None:
         raise agri_infeasible(problem.streamers, st.need, matrix, col_agri, col_cap, rules)
     result = _assemble(problem, st, rows[chosen], st.columns[cols[chosen]], scores[chosen], bonus)
+    result.uncovered_counties = _uncovered(problem, st, result.pairings, has_arc)
     clock["explained"] = perf_counter()
     result.stats = {
         "streamers": len(problem.streamers), "products": len(problem.products),
-        "eligible_products": len(st.columns), "candidate_arcs": n_arcs, "pruned": pruned, "coverage": coverage,
-        "counties": len(st.county_ids), "covered_counties": len(st.county_ids) - len(result.uncovered_counties),
+        "eligible_products": len(st.columns), "candidate_arcs": len(rows), "pruned": pruned,
+        "fallback": fallback, "coverage": coverage, "counties": len(st.county_ids), "covered_counties": len(st.county_ids) - len(result.uncovered_counties),
         "seconds": {step: round(clock[step] - clock["start"], 3) for step in ("scored", "solved", "explained")},
     }
     return result
@@ -133,7 +136,7 @@ def solve(problem: PairingProblem) -> PairingResult:
 
 def _assemble(problem: PairingProblem, st: _Setup, si: np.ndarray, pj: np.ndarray, scores: np.ndarray,
               bonus: np.ndarray) -> PairingResult:
-    """Pairings with scores and reasons, the county bonus given in order, and the counties left out."""
+    """Pairings (fixed ones first in each county) with scores, reasons and the county bonus given in order."""
     w, streamers, products = problem.weights, problem.streamers, problem.products
     fs = np.array([i for i, _ in st.fixed], dtype=np.int64)
     fp = np.array([j for _, j in st.fixed], dtype=np.int64)
@@ -164,7 +167,7 @@ def _assemble(problem: PairingProblem, st: _Setup, si: np.ndarray, pj: np.ndarra
     warnings += _overfull(problem, st)
     pairings.sort(key=lambda x: (x.streamer_id, -x.score, x.product_id))
     objective = round(float(all_scores.sum() + earned.sum()) / MILLI, 3)
-    return PairingResult(pairings, _uncovered(problem, st, all_p), objective, warnings)
+    return PairingResult(pairings, [], objective, warnings)
 
 
 def _overfull(problem: PairingProblem, st: _Setup) -> list[str]:
@@ -181,36 +184,30 @@ def _overfull(problem: PairingProblem, st: _Setup) -> list[str]:
     return out
 
 
-def _uncovered(problem: PairingProblem, st: _Setup, paired_products: np.ndarray) -> list[UncoveredCounty]:
+def _uncovered(problem: PairingProblem, st: _Setup, pairings: list[Pairing],
+               has_arc: np.ndarray) -> list[UncoveredCounty]:
     """Counties without a pairing, each with the reason."""
-    covered = set(st.county_of[paired_products].tolist()) if len(paired_products) else set()
+    p_pos = {p.id: j for j, p in enumerate(problem.products)}
+    covered = {int(st.county_of[p_pos[p.product_id]]) for p in pairings}
     positions: dict[int, list[int]] = defaultdict(list)
     for j, k in enumerate(st.county_of.tolist()):
         positions[k].append(j)
     out = []
     for k, county_id in enumerate(st.county_ids):
-        if k in covered:
-            continue
-        mine = positions[k]
-        has_arc = bool(st.in_season[mine].any()) and _any_open_pair(problem, st, mine)
-        reason = uncovered_reason(problem.products, mine, st.in_season, st.cap_left, has_arc,
-                                  len(problem.streamers), problem.rules)
-        out.append(UncoveredCounty(county_id, problem.products[mine[0]].county_name, reason))
+        if k not in covered:
+            reason = uncovered_reason(problem.products, positions[k], st.in_season, st.cap_left, bool(has_arc[k]),
+                                      len(problem.streamers), problem.rules)
+            out.append(UncoveredCounty(county_id, problem.products[positions[k][0]].county_name, reason))
     return out
-
-
-def _any_open_pair(problem: PairingProblem, st: _Setup, mine: list[int]) -> bool:
-    """True when some streamer has not declined some in-season product with sessions left."""
-    declined = set(problem.declined)
-    live = [problem.products[j].id for j in mine if st.in_season[j] and st.cap_left[j] > 0]
-    return any((s.id, pid) not in declined for s in problem.streamers for pid in live)
 
 
 def score_pair(problem: PairingProblem, streamer_id: int, product_id: int) -> tuple[float, list[str]]:
     """The score of one pair without the county bonus, and its reasons (e.g. for a manual pairing)."""
     rules = problem.rules
-    si = np.array([next(i for i, s in enumerate(problem.streamers) if s.id == streamer_id)])
-    pj = np.array([next(j for j, p in enumerate(problem.products) if p.id == product_id)])
+    si = np.flatnonzero([s.id == streamer_id for s in problem.streamers])[:1]
+    pj = np.flatnonzero([p.id == product_id for p in problem.products])[:1]
+    if not len(si) or not len(pj):
+        raise InvalidInput(f"streamer {streamer_id} or product {product_id} is not enrolled")
     tables = build_tables(problem.streamers, problem.products, rules.starts_on, rules.ends_on)
     milli = int(milli_scores(tables, problem.weights, si, pj)[0])
     return milli / MILLI, pair_reasons(tables, problem.weights, problem.streamers, problem.products, si, pj)[0]

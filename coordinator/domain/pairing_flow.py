@@ -29,8 +29,8 @@ Why this is the pairing problem exactly:
   one more covered county outweighs any score: the optimum covers as many counties as the other
   hard bounds allow (lexicographic: coverage first, then score), and the counties it leaves out are
   exactly those no plan could add without uncovering another or breaking a hard bound. The bound
-  form comes first because it is the same guarantee with a cost range 10^5 times smaller, which
-  makes the cost-scaling solver about 25% faster.
+  form comes first because it gives the same guarantee with a cost range about 50,000 times smaller,
+  which makes the cost-scaling solver about 25% faster at full size.
 
 Not representable exactly, so not modelled: a bonus on the number of distinct streamers of a county
 (a streamer carrying two products of one county counts twice here), and anything depending on two

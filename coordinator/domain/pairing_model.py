@@ -75,9 +75,13 @@ class PairingWeights:
 
 @dataclass(frozen=True)
 class SolverOptions:
-    """Candidate pruning: above prune_above_pairs (streamer, product) pairs only promising arcs enter
-    the network; a pruned answer that is infeasible or covers fewer counties than possible is redone
-    on every pair, so pruning may cost score (measured in bench/README.md) but never a hard rule."""
+    """Candidate pruning (pairing_candidates). Up to prune_above_pairs (streamer, product) pairs, every
+    pair enters the network and the answer is exact. Above, each streamer keeps its best
+    candidates_per_streamer arcs and agri_candidates_per_streamer agricultural arcs plus
+    spread_agri_candidates_per_streamer agricultural arcs drawn by capacity; each product keeps its
+    best candidates_per_product_slot * sessions + extra_candidates_per_product hosts. A pruned network
+    that cannot keep every hard rule, coverage included, is redone on every pair, so pruning may cost
+    score (measured at full size in bench/README.md) but never a hard rule."""
 
     prune_above_pairs: int = 1_000_000
     candidates_per_streamer: int = 10

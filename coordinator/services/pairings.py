@@ -13,6 +13,7 @@ from coordinator.domain.enums import PairingSource, PairingStatus
 from coordinator.domain.errors import Conflict, FieldError, InvalidInput, NotFound, PermissionDenied
 from coordinator.extensions import db
 from coordinator.models import Campaign, CampaignProduct, CampaignStreamer, County, Pairing, Product, Streamer, User
+from coordinator.realtime.publish import publish_pairing, publish_pairings_rerun
 from coordinator.services import audit, enrolment
 from coordinator.services.campaigns import get_campaign, open_campaign
 
@@ -87,7 +88,16 @@ def run(user: User, campaign_id: int) -> RunOutcome:
                                                        "uncovered": [c.county_name for c in result.uncovered_counties]},
                  campaign_id=campaign.id)
     db.session.commit()
-    return RunOutcome(campaign_pairings(campaign.id), result.uncovered_counties, result.stats)
+    stored = campaign_pairings(campaign.id)
+    publish_pairings_rerun(campaign.id, len(stored))
+    return RunOutcome(stored, result.uncovered_counties, result.stats)
+
+
+def _announce(row: Pairing, removed: bool = False) -> None:
+    """Planners watching the campaign see the change at once."""
+    publish_pairing({"id": row.id, "campaign_id": row.campaign_id, "streamer_id": row.streamer_id,
+                     "product_id": row.product_id, "status": row.status, "score": row.score, "reasons": row.reasons,
+                     "decline_reason": row.decline_reason, "removed": removed})
 
 
 def _pairing(pairing_id: int) -> Pairing:
@@ -118,6 +128,7 @@ def add_manual(user: User, campaign_id: int, streamer_id: int, product_id: int) 
     db.session.flush()
     audit.record(user, "pair", row, None, audit.snapshot(row), campaign_id=campaign.id)
     db.session.commit()
+    _announce(row)
     return row
 
 
@@ -131,6 +142,7 @@ def set_locked(user: User, pairing_id: int, locked: bool) -> Pairing:
     row.status = PairingStatus.LOCKED.value if locked else PairingStatus.PROPOSED.value
     audit.record(user, "lock" if locked else "unlock", row, before, audit.snapshot(row), campaign_id=row.campaign_id)
     db.session.commit()
+    _announce(row)
     return row
 
 
@@ -141,6 +153,7 @@ def remove(user: User, pairing_id: int) -> None:
     audit.record(user, "unpair", row, audit.snapshot(row), None, campaign_id=row.campaign_id)
     db.session.delete(row)
     db.session.commit()
+    _announce(row, removed=True)
 
 
 def respond(user: User, pairing_id: int, accept: bool, reason: str = "") -> Pairing:
@@ -157,6 +170,7 @@ def respond(user: User, pairing_id: int, accept: bool, reason: str = "") -> Pair
     row.updated_at = clock.now()
     audit.record(user, "accept" if accept else "decline", row, before, audit.snapshot(row), campaign_id=row.campaign_id)
     db.session.commit()
+    _announce(row)
     return row
 
 

@@ -6,7 +6,9 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Register the page blueprints."""
-    from coordinator.views import account, auth, main, planning, planning_campaigns, planning_catalog, planning_imports  # noqa: F401
+    from coordinator.views import (  # noqa: F401 - the planning_* modules add routes to planning.bp
+        account, auth, main, planning, planning_campaigns, planning_catalog, planning_imports, planning_pairings, portal,
+    )
 
     from flask_babel import get_locale
 
@@ -15,3 +17,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(main.bp)
     app.register_blueprint(account.bp)
     app.register_blueprint(planning.bp)
+    app.register_blueprint(portal.bp)

@@ -5,7 +5,8 @@ from flask import Blueprint, current_app, redirect, render_template, request, se
 from flask_login import current_user, login_required
 
 from coordinator.extensions import db
-from coordinator.services import overview
+from coordinator.services import overview, pairings
+from coordinator.views.forms import EmptyForm
 
 bp = Blueprint("main", __name__)
 
@@ -16,7 +17,8 @@ def home():
     """Commissioners see their campaigns; streamers see their own sessions."""
     if current_user.is_commissioner:
         return render_template("main/commissioner_home.html", summary=overview.commissioner_summary(current_user))
-    return render_template("main/streamer_home.html", summary=overview.streamer_summary(current_user))
+    return render_template("main/streamer_home.html", summary=overview.streamer_summary(current_user),
+                           pairings=pairings.streamer_pairings(current_user), answer_form=EmptyForm())
 
 
 @bp.post("/language")

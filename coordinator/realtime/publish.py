@@ -1,0 +1,55 @@
+"""Pushes to /live subscribers; needs only the socketio object, so services may call it after commit."""
+from __future__ import annotations
+
+import logging
+
+from coordinator.extensions import socketio
+
+log = logging.getLogger(__name__)
+NAMESPACE = "/live"
+
+
+def campaign_room(campaign_id: int) -> str:
+    """Everyone watching a campaign's tally."""
+    return f"campaign:{campaign_id}"
+
+
+def session_room(session_id: int) -> str:
+    """Everyone watching a session's tally."""
+    return f"session:{session_id}"
+
+
+def planners_room(campaign_id: int) -> str:
+    """Commissioners watching a campaign: they also see pairing changes."""
+    return f"campaign:{campaign_id}:planners"
+
+
+def _emit(event: str, payload: dict, room: str) -> None:
+    # Socket.IO is at-most-once: a failed push is logged and the page resyncs on its next subscribe.
+    try:
+        socketio.emit(event, payload, to=room, namespace=NAMESPACE)
+    except Exception:  # noqa: BLE001 - the change is committed; losing a push must not fail the request
+        log.exception("could not push %s to %s", event, room)
+
+
+def publish_pairing(pairing: dict) -> None:
+    """Tell a campaign's planners that a pairing changed."""
+    _emit("pairing", pairing, planners_room(pairing["campaign_id"]))
+
+
+def publish_pairings_rerun(campaign_id: int, count: int) -> None:
+    """Tell a campaign's planners that the engine replaced its proposals (one event, not one per pairing)."""
+    _emit("pairings_rerun", {"campaign_id": campaign_id, "count": count}, planners_room(campaign_id))
+
+
+def publish_tally(snapshot: dict) -> None:
+    """Send a scope's new snapshot to its subscribers."""
+    room = campaign_room(snapshot["id"]) if snapshot["scope"] == "campaign" else session_room(snapshot["id"])
+    _emit("tally", snapshot, room)
+
+
+def publish_status(session_id: int, campaign_id: int, status: str) -> None:
+    """Tell a session's and its campaign's subscribers that the session's status changed."""
+    payload = {"session_id": session_id, "campaign_id": campaign_id, "status": status}
+    _emit("session_status", payload, campaign_room(campaign_id))
+    _emit("session_status", payload, session_room(session_id))

@@ -1,0 +1,40 @@
+// The pairing board follows pairing changes live: streamers' answers appear without a reload.
+(function () {
+  "use strict";
+  var board = document.getElementById("pairing-board");
+  var indicator = document.getElementById("live-indicator");
+  var notice = document.getElementById("live-notice");
+  if (!board || typeof io === "undefined") { return; }
+  var campaignId = Number(board.dataset.campaign);
+  var labels = JSON.parse(board.dataset.labels);
+
+  function setState(state) {
+    indicator.dataset.state = state;
+    indicator.textContent = indicator.dataset[state] || state;
+  }
+  indicator.dataset.live = document.documentElement.lang === "en" ? "Live" : "实时";
+  indicator.dataset.offline = document.documentElement.lang === "en" ? "Reconnecting…" : "正在重连…";
+
+  var socket = io("/live", { transports: ["websocket", "polling"] });
+  socket.on("connect", function () {
+    socket.emit("subscribe", { campaign_id: campaignId }, function (ack) {
+      setState(ack && ack.ok ? "live" : "offline");
+    });
+  });
+  socket.on("disconnect", function () { setState("offline"); });
+  socket.on("pairing", function (pairing) {
+    var cell = board.querySelector('[data-pair="' + pairing.streamer_id + "-" + pairing.product_id + '"]');
+    if (!cell) { return; }
+    var summary = cell.querySelector("summary");
+    if (pairing.removed || !summary) { window.location.reload(); return; }
+    cell.dataset.status = pairing.status;
+    summary.className = "pair pair-" + pairing.status;
+    summary.textContent = labels[pairing.status] || pairing.status;
+    cell.classList.add("changed");
+    var streamer = cell.parentElement.querySelector("th").firstChild.textContent.trim();
+    var product = board.querySelectorAll("thead th")[cell.cellIndex].querySelector("span").textContent;
+    notice.textContent = streamer + " · " + product + " → " + (labels[pairing.status] || pairing.status) +
+      (pairing.decline_reason ? " (" + pairing.decline_reason + ")" : "");
+  });
+  socket.on("pairings_rerun", function () { window.location.reload(); });
+})();
