@@ -6,7 +6,7 @@ from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, join_room
 
 from coordinator.extensions import db
-from coordinator.realtime.publish import NAMESPACE, campaign_room, planners_room, session_room
+from coordinator.realtime.publish import NAMESPACE, campaign_room, planners_room, session_room, streamer_room
 from coordinator.services import live_access, tallies
 
 _viewers: dict[str, live_access.Viewer] = {}
@@ -22,6 +22,8 @@ def connect(auth=None):
     if viewer is None:
         raise ConnectionRefusedError("unauthorized")
     _viewers[request.sid] = viewer
+    if viewer.streamer_id is not None:
+        join_room(streamer_room(viewer.streamer_id))
 
 
 def disconnect(*_args):

@@ -24,6 +24,11 @@ def planners_room(campaign_id: int) -> str:
     return f"campaign:{campaign_id}:planners"
 
 
+def streamer_room(streamer_id: int) -> str:
+    """Every page a streamer has open: reminders and news meant for them alone."""
+    return f"streamer:{streamer_id}"
+
+
 def _emit(event: str, payload: dict, room: str) -> None:
     # Socket.IO is at-most-once: a failed push is logged and the page resyncs on its next subscribe.
     try:
@@ -53,3 +58,8 @@ def publish_status(session_id: int, campaign_id: int, status: str) -> None:
     payload = {"session_id": session_id, "campaign_id": campaign_id, "status": status}
     _emit("session_status", payload, campaign_room(campaign_id))
     _emit("session_status", payload, session_room(session_id))
+
+
+def publish_reminder(streamer_id: int, reminder: dict) -> None:
+    """Push a session reminder to the streamer's open pages."""
+    _emit("reminder", reminder, streamer_room(streamer_id))
