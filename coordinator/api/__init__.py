@@ -13,6 +13,8 @@ def _authenticate_and_check_body() -> None:
     from coordinator.api.auth import load_caller
     from coordinator.api.validation import require_json_object
 
+    if request.endpoint == "api.ingest_sales":
+        return  # signed by an ingest key over the raw body; it reads and checks that itself
     load_caller()
     require_json_object(request)
 
@@ -26,7 +28,7 @@ def openapi_document():
 def init_app(app: Flask) -> None:
     """Register the API blueprint, its resources and the OpenAPI document."""
     from coordinator.api import (  # noqa: F401 - each module registers its routes on bp
-        campaigns, counties, enrolments, me, pairings, products, spreadsheets, streamers, tokens,
+        campaigns, counties, enrolments, me, pairings, products, sales, spreadsheets, streamers, tallies, tokens,
     )
     from coordinator.extensions import csrf
 

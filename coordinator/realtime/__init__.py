@@ -7,9 +7,11 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """Register the /live handlers on the bound Socket.IO server."""
     from coordinator.extensions import socketio
+    from coordinator.realtime import tally_push
     from coordinator.realtime.handlers import HANDLERS
     from coordinator.realtime.publish import NAMESPACE
 
     # Registered on each new server: @socketio.on at import time would reach only the first app's server.
     for event, handler in HANDLERS.items():
         socketio.on_event(event, handler, namespace=NAMESPACE)
+    tally_push.init_app(app)

@@ -1,10 +1,13 @@
 """Ingest keys for sales platforms and screen tokens for tally displays."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import select
 
+from coordinator import clock
 from coordinator.domain import secrets as secret_rules
-from coordinator.domain.errors import FieldError, InvalidInput, NotAuthenticated, NotFound
+from coordinator.domain.errors import Conflict, FieldError, InvalidInput, NotAuthenticated, NotFound
 from coordinator.extensions import db
 from coordinator.models import Campaign, IngestKey, ScreenToken, User
 
@@ -43,4 +46,54 @@ def screen_for_token(token: str) -> ScreenToken:
     row = db.session.scalar(select(ScreenToken).where(ScreenToken.token_hash == secret_rules.token_digest(token)))
     if row is None or row.revoked_at is not None:
         raise NotAuthenticated("The screen link is unknown or revoked.")
+    return row
+
+
+def list_ingest_keys() -> list[IngestKey]:
+    """Every ingest key, newest first."""
+    return list(db.session.scalars(select(IngestKey).order_by(IngestKey.created_at.desc(), IngestKey.id.desc())))
+
+
+def _key(key_id: int) -> IngestKey:
+    key = db.session.get(IngestKey, key_id)
+    if key is None:
+        raise NotFound(f"There is no ingest key {key_id}.")
+    return key
+
+
+def rotate_ingest_key(key_id: int, grace_hours: int = 24) -> tuple[IngestKey, str]:
+    """A new secret for a key; the old one stays valid for grace_hours so the platform can switch over."""
+    key = _key(key_id)
+    if key.revoked_at is not None:
+        raise Conflict("A revoked key cannot be rotated; make a new one.")
+    secret = secret_rules.new_signing_secret()
+    key.previous_secret, key.previous_valid_until = key.secret, clock.now() + timedelta(hours=grace_hours)
+    key.secret = secret
+    db.session.commit()
+    return key, secret
+
+
+def revoke_ingest_key(key_id: int) -> IngestKey:
+    """Stop accepting sales signed with a key, at once."""
+    key = _key(key_id)
+    if key.revoked_at is None:
+        key.revoked_at = clock.now()
+        db.session.commit()
+    return key
+
+
+def list_screen_tokens(campaign_id: int) -> list[ScreenToken]:
+    """A campaign's screen links, newest first (only their prefixes are known)."""
+    return list(db.session.scalars(select(ScreenToken).where(ScreenToken.campaign_id == campaign_id)
+                                   .order_by(ScreenToken.created_at.desc(), ScreenToken.id.desc())))
+
+
+def revoke_screen_token(token_id: int) -> ScreenToken:
+    """Turn a screen link off; a screen showing it disconnects on its next reconnect."""
+    row = db.session.get(ScreenToken, token_id)
+    if row is None:
+        raise NotFound(f"There is no screen token {token_id}.")
+    if row.revoked_at is None:
+        row.revoked_at = clock.now()
+        db.session.commit()
     return row
