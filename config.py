@@ -57,6 +57,9 @@ class Config:
     LOGIN_FREE_FAILURES = _env_int("LOGIN_FREE_FAILURES", 3)
     LOGIN_MAX_DELAY_S = _env_int("LOGIN_MAX_DELAY_S", 300)
 
+    # A worker thread sends coalesced tally pushes; the test suite flushes by hand instead.
+    TALLY_PUSH_THREAD = True
+
     TESTING = False
 
 
@@ -69,6 +72,7 @@ class TestingConfig(Config):
     SCHEDULER_MODE = "off"
     SQLALCHEMY_DATABASE_URI = "sqlite:///:memory:"
     SOCKETIO_MESSAGE_QUEUE = None
+    TALLY_PUSH_THREAD = False
 
 
 def check_config(config: dict) -> None:

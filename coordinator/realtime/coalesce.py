@@ -14,8 +14,9 @@ class TallyCoalescer:
     """Collects changed scopes and sends each one's latest snapshot, never more often than INTERVAL_S."""
 
     def __init__(self, send: Callable[[str, int], None], may_send: Callable[[str, int], bool] | None = None,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic, autostart: bool = True) -> None:
         self._send, self._may_send, self._clock = send, may_send or (lambda scope, scope_id: True), clock
+        self._autostart = autostart
         self._dirty: set[tuple[str, int]] = set()
         self._last: dict[tuple[str, int], float] = {}
         self._lock = threading.Lock()
@@ -28,7 +29,7 @@ class TallyCoalescer:
             return
         with self._lock:
             self._dirty |= scopes
-            if self._thread is None or not self._thread.is_alive():
+            if self._autostart and (self._thread is None or not self._thread.is_alive()):
                 self._thread = threading.Thread(target=self._run, name="tally-coalescer", daemon=True)
                 self._thread.start()
         self._wake.set()

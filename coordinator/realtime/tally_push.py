@@ -38,7 +38,8 @@ def init_app(app: Flask) -> None:
                 db.session.remove()
 
     queue = app.config.get("SOCKETIO_MESSAGE_QUEUE") or ""
-    app.extensions[EXTENSION_KEY] = TallyCoalescer(send, _redis_limit(queue) if queue.startswith("redis") else None)
+    app.extensions[EXTENSION_KEY] = TallyCoalescer(send, _redis_limit(queue) if queue.startswith("redis") else None,
+                                                   autostart=app.config["TALLY_PUSH_THREAD"])
 
 
 def tallies_changed(app: Flask, scopes: set[tuple[str, int]]) -> None:

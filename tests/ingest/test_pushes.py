@@ -1,0 +1,71 @@
+"""Tally pushes: subscribers get the new numbers after a sale, coalesced to four a second per scope."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from coordinator.extensions import socketio
+from coordinator.realtime.coalesce import TallyCoalescer
+from coordinator.realtime.tally_push import EXTENSION_KEY
+from coordinator.services import accounts
+from tests.ingest.helpers import event, open_shop, signed_headers
+from tests.factories import make_user
+
+
+class Ticks:
+    """A monotonic clock moved by hand."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_coalescer_sends_each_scope_at_most_every_quarter_second():
+    sent, ticks = [], Ticks()
+    coalescer = TallyCoalescer(lambda scope, scope_id: sent.append((scope, scope_id, ticks.now)), clock=ticks)
+    coalescer._dirty |= {("campaign", 1), ("session", 7)}  # as mark() does, without starting the worker
+    assert coalescer.flush() is None and len(sent) == 2
+    for step in range(40):  # ten seconds of changes every 25 ms
+        ticks.now += 0.025
+        coalescer._dirty.add(("campaign", 1))
+        coalescer.flush()
+    campaign_sends = [t for scope, _id, t in sent if scope == "campaign"]
+    gaps = [later - earlier for earlier, later in zip(campaign_sends, campaign_sends[1:])]
+    assert min(gaps) >= 0.25 - 1e-9 and len(campaign_sends) >= 4
+    assert ("campaign", 1) not in coalescer._dirty or ticks.now - campaign_sends[-1] < 0.25
+
+
+def test_a_failed_send_does_not_stop_other_scopes():
+    sent = []
+
+    def send(scope, scope_id):
+        if scope_id == 1:
+            raise ConnectionError("redis is down")
+        sent.append(scope_id)
+    coalescer = TallyCoalescer(send, clock=Ticks())
+    coalescer._dirty |= {("campaign", 1), ("campaign", 2)}
+    coalescer.flush()
+    assert sent == [2]
+
+
+@pytest.fixture
+def shop(app, clock):
+    with app.app_context():
+        return open_shop(clock())
+
+
+def test_subscribers_get_the_new_snapshot_after_a_sale(app, client, shop, clock):
+    with app.app_context():
+        token = accounts.issue_api_token(make_user("chief", "commissioner"), "screen")
+    socket = socketio.test_client(app, namespace="/live", auth={"token": token})
+    ack = socket.emit("subscribe", {"campaign_id": shop.campaign_id}, namespace="/live", callback=True)
+    assert ack["snapshot"]["totals"]["net_fen"] == 0 and ack["snapshot"]["seq"] == 0
+    body = json.dumps({"events": [event(shop, "o-1"), event(shop, "o-2", product="grits", amount_fen=580)]}).encode()
+    assert client.post("/api/v1/sales", data=body, headers=signed_headers(shop, body, int(clock().timestamp()))).status_code == 200
+    app.extensions[EXTENSION_KEY].flush()  # what the worker thread does within a quarter second
+    pushes = [m["args"][0] for m in socket.get_received("/live") if m["name"] == "tally"]
+    assert pushes and pushes[-1]["totals"]["net_fen"] == 4570 and pushes[-1]["seq"] == 1
+    assert pushes[-1]["by_product"][0]["name"] == "宜君苹果"
