@@ -89,6 +89,27 @@ def init_app(app: Flask) -> None:
         click.echo(f"Open {_base_url()}/screen/{token} on the screen. The path:")
         click.echo(f"/screen/{token}")
 
+    @app.cli.command("simulate-sales")
+    @click.option("--campaign", "campaign_id", type=int, required=True)
+    @click.option("--rate", type=float, default=20.0, show_default=True, help="events a second")
+    @click.option("--seconds", type=float, default=60.0, show_default=True)
+    @click.option("--url", default=None, help="the coordinator to post to (default: http://HOST:PORT)")
+    def simulate_sales(campaign_id: int, rate: float, seconds: float, url: str | None) -> None:
+        """Post realistic signed orders and refunds through the real webhook."""
+        from coordinator.services import simulator
+
+        shelf_list = simulator.shelves(campaign_id)
+        if not shelf_list:
+            click.echo(f"error: campaign {campaign_id} has no session with a lineup to sell into", err=True)
+            sys.exit(1)
+        key, secret = keys.create_ingest_key("sales simulator")
+        key_id = key.key_id
+        db.session.remove()  # the posts go through HTTP; hold no database connection meanwhile
+        target = url or _base_url()
+        click.echo(f"Posting about {rate:g} events/s for {seconds:g} s to {target} (key {key_id}) …")
+        outcome = simulator.run(target, key_id, secret, shelf_list, rate, seconds, report=click.echo)
+        click.echo(f"Posted {outcome['events']} events; answers: {outcome['statuses']}")
+
     @app.cli.command("demo")
     def load_demo() -> None:
         """Load the demo campaign and print how to log in; the last line is the screen URL path."""

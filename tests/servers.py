@@ -65,6 +65,19 @@ class ServerProcess:
         self.process = None
         return output
 
+    def restart(self, timeout: float = 20.0) -> str:
+        """Stop and start again on the same port, as an operator restarting the service would."""
+        output = self.stop()
+        self.start(timeout)
+        return output
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown handlers, no flushing, like a crash."""
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait()
+            self.process = None
+
     def __enter__(self) -> "ServerProcess":
         return self.start()
 

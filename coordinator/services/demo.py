@@ -11,10 +11,11 @@ from werkzeug.security import generate_password_hash
 
 from coordinator import clock
 from coordinator.domain.cells import to_windows
-from coordinator.domain.enums import CampaignStatus, Role
+from coordinator.domain.enums import CampaignStatus, Role, SessionStatus
 from coordinator.extensions import db
 from coordinator.models import (
-    AvailabilityWindow, Campaign, CampaignProduct, CampaignStreamer, CommissionerCounty, County, Product, Streamer, User,
+    AvailabilityWindow, Campaign, CampaignProduct, CampaignStreamer, CommissionerCounty, County, LineupItem, LiveSession,
+    Product, Streamer, User,
 )
 from coordinator.services import accounts, keys
 from coordinator.services import demo_data as data
@@ -93,6 +94,31 @@ def _load_campaign(products: list[Product], streamers: list[Streamer], owner: Us
     return campaign
 
 
+def _session_start(now: datetime, when, zone: ZoneInfo) -> datetime:
+    """Minutes from now, or the next time the clock shows HH:MM in the coordinator's zone."""
+    if isinstance(when, int):
+        return (now + timedelta(minutes=when)).replace(second=0, microsecond=0)
+    hour, minute = map(int, when.split(":"))
+    start = now.astimezone(zone).replace(hour=hour, minute=minute, second=0, microsecond=0)
+    return start if start > now else start + timedelta(days=1)
+
+
+def _load_sessions(campaign: Campaign, streamers: list[Streamer], products: list[Product]) -> None:
+    """A session live now and two this evening, so screens and hosts have something to show at once."""
+    if db.session.scalar(select(LiveSession.id).where(LiveSession.campaign_id == campaign.id)):
+        return
+    zone = ZoneInfo(current_app.config["COORDINATOR_TIMEZONE"])
+    now, by_handle, by_sku = clock.now(), {s.handle: s for s in streamers}, {p.sku: p for p in products}
+    for handle, when, minutes, title, skus in data.SESSIONS:
+        start = _session_start(now, when, zone)
+        end = min(start + timedelta(minutes=minutes), campaign.ends_at)
+        status = SessionStatus.LIVE.value if start <= now < end else SessionStatus.SCHEDULED.value
+        session = LiveSession(campaign_id=campaign.id, streamer_id=by_handle[handle].id, starts_at=start, ends_at=end,
+                              status=status, title=title)
+        session.lineup = [LineupItem(product_id=by_sku[sku].id, position=i) for i, sku in enumerate(skus)]
+        db.session.add(session)
+
+
 def _user(username: str, password: str, role: str, **fields) -> User:
     user = db.session.scalar(select(User).filter_by(username=username))
     if user is None:
@@ -115,6 +141,7 @@ def load() -> DemoLogins:
     host = next(s for s in streamers if s.handle == handle)
     _user(host_name, host_password, Role.STREAMER.value, streamer_id=host.id)
     campaign = _load_campaign(products, streamers, commissioner)
+    _load_sessions(campaign, streamers, products)
     db.session.commit()
     key, secret = keys.create_ingest_key("Demo sales platform", created_by=commissioner)
     _row, screen = keys.create_screen_token(campaign.id, "Demo war-room screen")

@@ -61,3 +61,10 @@ CAMPAIGN_DESCRIPTION = "双十一期间，每个直播间至少推介一款来�
 CAMPAIGN_DAYS = 14
 COMMISSIONER = ("commissioner", "one-more-agri-2026")
 STREAMER_USER = ("xiaomei", "xiaomei-live-2026", "yijun_xiaomei")
+
+# (streamer handle, start in minutes from now or "HH:MM" tonight/tomorrow, minutes long, title, lineup SKUs)
+SESSIONS = [
+    ("yijun_xiaomei", -10, 120, "宜君好物夜场", ["YJ-APPLE-5J", "YJ-GRITS-500G", "XW-NAVEL-10J"]),
+    ("xunwu_laozhong", "20:00", 120, "赣南脐橙果园直播", ["XW-NAVEL-10J", "PA-STIRTEA"]),
+    ("county_li", "19:30", 120, "副县长带你逛县城", ["LX-APPLE-8J", "PA-BLACKTEA-250G", "YJ-APPLE-5J"]),
+]

@@ -8,6 +8,7 @@ def init_app(app: Flask) -> None:
     """Register the page blueprints."""
     from coordinator.views import (  # noqa: F401 - the planning_* modules add routes to planning.bp
         account, auth, main, planning, planning_campaigns, planning_catalog, planning_imports, planning_pairings, portal,
+        screen,
     )
 
     from flask_babel import get_locale
@@ -18,3 +19,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(account.bp)
     app.register_blueprint(planning.bp)
     app.register_blueprint(portal.bp)
+    app.register_blueprint(screen.bp)

@@ -1,0 +1,95 @@
+// The tally screen: live over Socket.IO, resyncs with a full snapshot on every (re)connect, rotates if asked.
+(function () {
+  "use strict";
+  var root = document.getElementById("screen");
+  var token = root.dataset.token;
+  var campaignId = Number(root.dataset.campaign);
+  var rotate = root.dataset.rotate === "true";
+  var money = new Intl.NumberFormat("zh-CN", { style: "currency", currency: "CNY", maximumFractionDigits: 0 });
+  var count = new Intl.NumberFormat("zh-CN");
+  var scopes = [{ scope: "campaign", id: campaignId, title: document.getElementById("scope-title").textContent }];
+  var current = 0;
+  var held = {};  // newest seq shown per scope: older pushes are dropped
+  var chart = null;
+  var lastSeries = 0;
+
+  function $(id) { return document.getElementById(id); }
+  function key(s) { return s.scope + ":" + s.id; }
+  function setConn(state) { var el = $("conn"); el.dataset.state = state; el.textContent = root.dataset[state === "connecting" ? "waiting" : state]; }
+
+  function fill(listId, rows, nameKey, valueOf) {
+    var list = $(listId);
+    list.textContent = "";
+    rows.slice(0, 8).forEach(function (row) {
+      var li = document.createElement("li");
+      var name = document.createElement("span"); name.className = "name"; name.textContent = row[nameKey];
+      var num = document.createElement("span"); num.className = "num"; num.textContent = valueOf(row);
+      li.appendChild(name); li.appendChild(num); list.appendChild(li);
+    });
+  }
+
+  function render(snapshot) {
+    var scope = scopes[current];
+    if (snapshot.scope !== scope.scope || snapshot.id !== scope.id) { return; }
+    if (held[key(scope)] !== undefined && snapshot.seq < held[key(scope)]) { return; }
+    held[key(scope)] = snapshot.seq;
+    var t = snapshot.totals;
+    $("net").textContent = money.format(t.net_fen / 100);
+    $("orders").textContent = count.format(t.orders);
+    $("units").textContent = count.format(t.units);
+    $("refunded").textContent = money.format(t.refunded_fen / 100);
+    fill("by_county", snapshot.by_county, "name", function (r) { return money.format(r.net_fen / 100); });
+    fill("by_streamer", snapshot.by_streamer, "display_name", function (r) { return money.format(r.net_fen / 100); });
+    fill("by_product", snapshot.by_product, "name", function (r) { return money.format(r.net_fen / 100); });
+    $("updated").textContent = new Date(snapshot.at).toLocaleTimeString();
+    refreshSeries(false);
+  }
+
+  function refreshSeries(force) {
+    if (!force && Date.now() - lastSeries < 5000) { return; }
+    lastSeries = Date.now();
+    var scope = scopes[current];
+    fetch("/screen/" + token + "/series.json?scope=" + scope.scope + "&id=" + scope.id)
+      .then(function (r) { return r.ok ? r.json() : []; })
+      .then(function (rows) { drawChart(rows); })
+      .catch(function () {});
+  }
+
+  function drawChart(rows) {
+    var data = [rows.map(function (r) { return r.minute; }), rows.map(function (r) { return r.net_fen / 100; })];
+    var el = $("chart");
+    if (chart) { chart.setData(data); return; }
+    var zone = root.dataset.zone;
+    chart = new uPlot({ width: el.clientWidth || 800, height: Math.max(160, window.innerHeight * 0.22),
+      tzDate: function (ts) { return uPlot.tzDate(new Date(ts * 1e3), zone); },
+      axes: [{ stroke: "#93a79b", grid: { stroke: "#25352e" } }, { stroke: "#93a79b", grid: { stroke: "#25352e" }, size: 80 }],
+      series: [{}, { stroke: "#ffb454", width: 3, fill: "rgba(255,180,84,0.15)" }] }, data, el);
+  }
+
+  function subscribe() {
+    var scope = scopes[current];
+    var payload = scope.scope === "campaign" ? { campaign_id: scope.id } : { session_id: scope.id };
+    socket.emit("subscribe", payload, function (ack) {
+      if (ack && ack.ok) { held[key(scope)] = undefined; render(ack.snapshot); refreshSeries(true); }
+    });
+  }
+
+  var socket = io("/live", { auth: { token: token }, transports: ["websocket", "polling"] });
+  socket.on("connect", function () { setConn("live"); subscribe(); });
+  socket.on("disconnect", function () { setConn("offline"); });
+  socket.on("connect_error", function () { setConn("offline"); });
+  socket.on("tally", render);
+  window.addEventListener("resize", function () { if (chart) { chart.setSize({ width: $("chart").clientWidth, height: chart.height }); } });
+  setInterval(function () { refreshSeries(true); }, 60000);
+
+  if (rotate) {
+    setInterval(function () {
+      fetch("/screen/" + token + "/scopes.json").then(function (r) { return r.json(); }).then(function (list) {
+        scopes = list;
+        current = (current + 1) % scopes.length;
+        $("scope-title").textContent = scopes[current].title;
+        if (socket.connected) { subscribe(); }
+      }).catch(function () {});
+    }, 15000);
+  }
+})();

@@ -1,0 +1,73 @@
+"""The tally screen in a real browser: it shows a sale's new total, and again after a server restart."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+import requests
+from sqlalchemy import create_engine, text
+
+from coordinator.domain.ingest import signature_for
+from tests import databases
+from tests.servers import ROOT, ServerProcess
+
+
+@pytest.fixture(scope="module")
+def screen_server(sqlite_template, tmp_path_factory):
+    """A demo server, its screen path and an ingest key to sell with."""
+    url = databases.copy_sqlite(sqlite_template, tmp_path_factory.mktemp("screen") / "screen.sqlite3")
+    env = {**os.environ, "DATABASE_URL": url, "SCHEDULER_MODE": "off"}
+    demo = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "demo"], cwd=ROOT, env=env, check=True,
+                          capture_output=True, text=True, timeout=60).stdout.splitlines()
+    key_id, secret = next(line for line in demo if line.startswith("Ingest key:")).split()[-2:]
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        session_id, product_id = connection.execute(text(
+            "SELECT s.id, l.product_id FROM live_sessions s JOIN lineup_items l ON l.session_id = s.id "
+            "WHERE s.status = 'live' ORDER BY l.position LIMIT 1")).one()
+    engine.dispose()
+    server = ServerProcess(url).start()
+    yield server, demo[-1], key_id, secret, session_id, product_id
+    server.stop()
+
+
+def sell(server, key_id, secret, session_id, product_id, order_id, amount_fen):
+    body = json.dumps({"id": order_id, "kind": "order", "session_id": session_id, "product_id": product_id,
+                       "quantity": 1, "amount_fen": amount_fen, "occurred_at": "2026-11-11T20:00:00+08:00"}).encode()
+    stamp = str(int(time.time()))
+    response = requests.post(server.url + "/api/v1/sales", data=body, timeout=10, headers={
+        "Content-Type": "application/json", "X-Coordinator-Key": key_id, "X-Coordinator-Timestamp": stamp,
+        "X-Coordinator-Signature": f"sha256={signature_for(secret, stamp, body)}"})
+    assert response.status_code == 200, response.text
+
+
+def test_screen_follows_sales_across_a_restart(browser, screen_server, screenshot):
+    server, path, key_id, secret, session_id, product_id = screen_server
+    page = browser.new_page(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
+    page.goto(server.url + path)
+    page.wait_for_selector("#conn[data-state=live]", timeout=10_000)
+    assert page.inner_text("#net") == "¥0"
+    sell(server, key_id, secret, session_id, product_id, "screen-1", 123_400)
+    page.wait_for_function("document.getElementById('net').textContent === '¥1,234'", timeout=5_000)
+    screenshot(page, "screen-after-sale")
+
+    server.restart()
+    page.wait_for_selector("#conn[data-state=live]", timeout=20_000)  # reconnected by itself, no reload
+    sell(server, key_id, secret, session_id, product_id, "screen-2", 100_000)
+    page.wait_for_function("document.getElementById('net').textContent === '¥2,234'", timeout=5_000)
+    assert page.inner_text("#orders") == "2"
+    screenshot(page, "screen-after-restart")
+    page.close()
+
+
+def test_unknown_screen_links_are_404(screen_server):
+    server = screen_server[0]
+    assert requests.get(server.url + "/screen/lcc_screen_nope", timeout=5).status_code == 404
+    path = screen_server[1]
+    assert requests.get(server.url + path + "/series.json?scope=session&id=999", timeout=5).status_code == 404
+    minutes = requests.get(server.url + path + "/series.json", timeout=5).json()
+    assert len(minutes) == 60 and sum(m["net_fen"] for m in minutes) >= 0
