@@ -9,6 +9,7 @@ import time
 
 import pytest
 import requests
+from playwright.sync_api import expect
 from sqlalchemy import create_engine, text
 
 from coordinator.domain.ingest import signature_for
@@ -52,13 +53,13 @@ def test_screen_follows_sales_across_a_restart(browser, screen_server, screensho
     page.wait_for_selector("#conn[data-state=live]", timeout=10_000)
     assert page.inner_text("#net") == "¥0"
     sell(server, key_id, secret, session_id, product_id, "screen-1", 123_400)
-    page.wait_for_function("document.getElementById('net').textContent === '¥1,234'", timeout=5_000)
+    expect(page.locator("#net")).to_have_text("¥1,234", timeout=5_000)
     screenshot(page, "screen-after-sale")
 
     server.restart()
     page.wait_for_selector("#conn[data-state=live]", timeout=20_000)  # reconnected by itself, no reload
     sell(server, key_id, secret, session_id, product_id, "screen-2", 100_000)
-    page.wait_for_function("document.getElementById('net').textContent === '¥2,234'", timeout=5_000)
+    expect(page.locator("#net")).to_have_text("¥2,234", timeout=5_000)
     assert page.inner_text("#orders") == "2"
     screenshot(page, "screen-after-restart")
     page.close()
