@@ -1,0 +1,102 @@
+"""Nothing acknowledged is lost: the server is killed with SIGKILL in the middle of a stream of sales."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+import requests
+from sqlalchemy import create_engine, text
+
+from coordinator.domain.ingest import signature_for
+from tests import databases
+from tests.servers import ROOT, ServerProcess
+
+
+def prepare(url: str) -> tuple[str, str, int, int]:
+    """A demo database: the ingest key and a live session's first product."""
+    env = {**os.environ, "DATABASE_URL": url, "SCHEDULER_MODE": "off"}
+    lines = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "demo"], cwd=ROOT, env=env, check=True,
+                           capture_output=True, text=True, timeout=60).stdout.splitlines()
+    key_id, secret = next(line for line in lines if line.startswith("Ingest key:")).split()[-2:]
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        session_id, product_id = connection.execute(text(
+            "SELECT s.id, l.product_id FROM live_sessions s JOIN lineup_items l ON l.session_id = s.id "
+            "WHERE s.status = 'live' ORDER BY l.position LIMIT 1")).one()
+    engine.dispose()
+    return key_id, secret, session_id, product_id
+
+
+def post(base: str, key_id: str, secret: str, event: dict) -> int:
+    body = json.dumps(event).encode()
+    stamp = str(int(time.time()))
+    try:
+        return requests.post(base + "/api/v1/sales", data=body, timeout=5, headers={
+            "Content-Type": "application/json", "X-Coordinator-Key": key_id, "X-Coordinator-Timestamp": stamp,
+            "X-Coordinator-Signature": f"sha256={signature_for(secret, stamp, body)}"}).status_code
+    except requests.RequestException:
+        return 0
+
+
+def stored_totals(url: str) -> tuple[int, int]:
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        events = connection.execute(text("SELECT COALESCE(SUM(amount_fen), 0) FROM sale_events")).scalar_one()
+        counted = connection.execute(text("SELECT COALESCE(MAX(gross_fen), 0) FROM tally_counters "
+                                          "WHERE scope = 'campaign' AND dimension = 'total'")).scalar_one()
+    engine.dispose()
+    return int(events), int(counted)
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_kill_9_loses_nothing_acknowledged_and_retries_count_once(backend, sqlite_template, tmp_path):
+    if backend == "sqlite":
+        url = databases.copy_sqlite(sqlite_template, tmp_path / "crash.sqlite3")
+    else:
+        if not databases.postgres_reachable():
+            databases.unavailable("PostgreSQL is not reachable on 127.0.0.1:5432")
+        url = databases.create_postgres_database()
+        databases.migrate(url)
+    try:
+        key_id, secret, session_id, product_id = prepare(url)
+        server = ServerProcess(url).start()
+        acknowledged, unanswered, stop = {}, {}, threading.Event()
+
+        def stream() -> None:
+            for n in range(100_000):
+                if stop.is_set():
+                    return
+                event = {"id": f"crash-{n}", "kind": "order", "session_id": session_id, "product_id": product_id,
+                         "quantity": 1, "amount_fen": 100 + n % 7, "occurred_at": "2026-11-11T20:00:00+08:00"}
+                (acknowledged if post(server.url, key_id, secret, event) == 200 else unanswered)[event["id"]] = event
+
+        sender = threading.Thread(target=stream)
+        sender.start()
+        deadline = time.monotonic() + 10
+        while len(acknowledged) < 40 and time.monotonic() < deadline:
+            time.sleep(0.05)  # let a real stream of posts build up
+        server.kill()
+        time.sleep(0.3)
+        stop.set()
+        sender.join()
+        assert len(acknowledged) >= 40
+        server.start()
+        events_sum, counted = stored_totals(url)
+        acked_sum = sum(e["amount_fen"] for e in acknowledged.values())
+        in_flight = sum(e["amount_fen"] for e in unanswered.values())
+        assert events_sum == counted  # the counters agree with the stored events
+        assert acked_sum <= counted <= acked_sum + in_flight  # every acknowledged sale survived the crash
+        for event in unanswered.values():  # the platform retries what got no 200
+            assert post(server.url, key_id, secret, event) == 200
+        for event in list(acknowledged.values())[:10]:  # and a nervous one retries some that did
+            assert post(server.url, key_id, secret, event) == 200
+        assert stored_totals(url) == (acked_sum + in_flight, acked_sum + in_flight)
+        server.stop()
+    finally:
+        if backend == "postgresql":
+            databases.drop_postgres_database(url)
