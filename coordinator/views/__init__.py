@@ -7,8 +7,8 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """Register the page blueprints."""
     from coordinator.views import (  # noqa: F401 - the planning_* modules add routes to planning.bp
-        account, auth, main, planning, planning_campaigns, planning_catalog, planning_imports, planning_pairings, portal,
-        screen,
+        account, auth, main, planning, planning_campaigns, planning_catalog, planning_imports, planning_keys, planning_pairings,
+        portal, screen,
     )
 
     from flask_babel import get_locale
