@@ -13,7 +13,6 @@ from time import perf_counter
 import numpy as np
 
 from coordinator.domain.catalog import season_overlaps
-from coordinator.domain.errors import InvalidInput
 from coordinator.domain.pairing_candidates import all_arcs, pruned_arcs
 from coordinator.domain.pairing_diagnose import agri_infeasible, agri_shortage, lineup_full, uncovered_reason
 from coordinator.domain.pairing_flow import FlowInput, solve_flow
@@ -128,7 +127,8 @@ def solve(problem: PairingProblem) -> PairingResult:
     result.stats = {
         "streamers": len(problem.streamers), "products": len(problem.products),
         "eligible_products": len(st.columns), "candidate_arcs": len(rows), "pruned": pruned,
-        "fallback": fallback, "coverage": coverage, "counties": len(st.county_ids), "covered_counties": len(st.county_ids) - len(result.uncovered_counties),
+        "fallback": fallback, "coverage": coverage, "counties": len(st.county_ids),
+        "covered_counties": len(st.county_ids) - len(result.uncovered_counties),
         "seconds": {step: round(clock[step] - clock["start"], 3) for step in ("scored", "solved", "explained")},
     }
     return result
@@ -145,25 +145,25 @@ def _assemble(problem: PairingProblem, st: _Setup, si: np.ndarray, pj: np.ndarra
     all_scores = np.concatenate([fixed_scores, scores]).astype(np.int64)
     n_fixed = len(fs)
     # Fixed pairings take a county's first bonus levels, as in the network; then the best scores.
-    by_county: dict[int, list[int]] = defaultdict(list)
-    for k in sorted(range(len(all_s)), key=lambda k: (k >= n_fixed, -all_scores[k])):
-        by_county[int(st.county_of[all_p[k]])].append(k)
-    earned = np.zeros(len(all_s), np.int64)
-    level = np.zeros(len(all_s), np.int64)
-    for members in by_county.values():
-        for lvl, k in enumerate(members):
-            level[k], earned[k] = lvl, (bonus[lvl] if lvl < len(bonus) else 0)
+    order = np.lexsort((-all_scores, np.arange(len(all_s)) >= n_fixed, st.county_of[all_p]))
+    county_sorted = st.county_of[all_p][order]
+    starts = np.searchsorted(county_sorted, county_sorted, side="left")
+    level = np.empty(len(all_s), np.int64)
+    level[order] = np.arange(len(all_s)) - starts
+    padded = np.append(bonus, 0)
+    earned = padded[np.minimum(level, len(bonus))]
     texts = pair_reasons(st.tables, w, streamers, products, all_s, all_p)
     pairings, warnings = [], []
-    for k in range(len(all_s)):
-        s, p = streamers[all_s[k]], products[all_p[k]]
-        reasons = texts[k] + [county_reason(p.county_name, int(level[k]), earned[k] / MILLI)]
+    for k, (i, j, lvl, bonus_k, score) in enumerate(zip(all_s.tolist(), all_p.tolist(), level.tolist(),
+                                                         earned.tolist(), all_scores.tolist())):
+        s, p = streamers[i], products[j]
+        reasons = texts[k] + [county_reason(p.county_name, lvl, bonus_k / MILLI)]
         if k < n_fixed:
-            reasons.insert(0, "kept: locked or accepted by people")
-            if not st.in_season[all_p[k]]:
+            reasons.insert(0, "kept as people decided (locked, accepted or added by hand)")
+            if not st.in_season[j]:
                 warnings.append(f"product {p.id} is out of season for the whole campaign but stays with "
                                 f"streamer {s.id}, as people decided")
-        pairings.append(Pairing(s.id, p.id, float(all_scores[k] + earned[k]) / MILLI, tuple(reasons), k < n_fixed))
+        pairings.append(Pairing(s.id, p.id, (score + bonus_k) / MILLI, tuple(reasons), k < n_fixed))
     warnings += _overfull(problem, st)
     pairings.sort(key=lambda x: (x.streamer_id, -x.score, x.product_id))
     objective = round(float(all_scores.sum() + earned.sum()) / MILLI, 3)
@@ -202,12 +202,12 @@ def _uncovered(problem: PairingProblem, st: _Setup, pairings: list[Pairing],
 
 
 def score_pair(problem: PairingProblem, streamer_id: int, product_id: int) -> tuple[float, list[str]]:
-    """The score of one pair without the county bonus, and its reasons (e.g. for a manual pairing)."""
+    """The score of one pair without the county bonus, and its reasons (e.g. for a manual pairing).
+
+    Raises StopIteration when either id is not in the problem (services rely on it)."""
     rules = problem.rules
-    si = np.flatnonzero([s.id == streamer_id for s in problem.streamers])[:1]
-    pj = np.flatnonzero([p.id == product_id for p in problem.products])[:1]
-    if not len(si) or not len(pj):
-        raise InvalidInput(f"streamer {streamer_id} or product {product_id} is not enrolled")
+    si = np.array([next(i for i, s in enumerate(problem.streamers) if s.id == streamer_id)])
+    pj = np.array([next(j for j, p in enumerate(problem.products) if p.id == product_id)])
     tables = build_tables(problem.streamers, problem.products, rules.starts_on, rules.ends_on)
     milli = int(milli_scores(tables, problem.weights, si, pj)[0])
     return milli / MILLI, pair_reasons(tables, problem.weights, problem.streamers, problem.products, si, pj)[0]

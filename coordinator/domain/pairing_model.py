@@ -77,18 +77,20 @@ class PairingWeights:
 class SolverOptions:
     """Candidate pruning (pairing_candidates). Up to prune_above_pairs (streamer, product) pairs, every
     pair enters the network and the answer is exact. Above, each streamer keeps its best
-    candidates_per_streamer arcs and agri_candidates_per_streamer agricultural arcs plus
-    spread_agri_candidates_per_streamer agricultural arcs drawn by capacity; each product keeps its
+    candidates_per_streamer arcs and agri_candidates_per_streamer agricultural arcs, plus
+    spread_agri_candidates_per_streamer agricultural and spread_other_candidates_per_streamer other
+    arcs drawn in proportion to capacity; each product keeps its
     best candidates_per_product_slot * sessions + extra_candidates_per_product hosts. A pruned network
     that cannot keep every hard rule, coverage included, is redone on every pair, so pruning may cost
     score (measured at full size in bench/README.md) but never a hard rule."""
 
     prune_above_pairs: int = 1_000_000
-    candidates_per_streamer: int = 10
+    candidates_per_streamer: int = 5
     agri_candidates_per_streamer: int = 5
-    spread_agri_candidates_per_streamer: int = 8
+    spread_agri_candidates_per_streamer: int = 6
+    spread_other_candidates_per_streamer: int = 6
     candidates_per_product_slot: int = 16
-    extra_candidates_per_product: int = 80
+    extra_candidates_per_product: int = 40
 
 
 @dataclass

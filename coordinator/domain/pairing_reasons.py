@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from coordinator.domain.pairing_model import PairingWeights, ProductIn, StreamerIn
-from coordinator.domain.pairing_scores import Tables, parts, points, stock_decades
+from coordinator.domain.pairing_scores import PARTS, Tables, parts, points, stock_decades
 
 AUDIENCE_FITS = 0.75  # an audience part at or above this share reads as "fits"
 
@@ -69,31 +69,21 @@ def _preference(kind: str, mine: str, wanted: tuple[str, ...], share: float, pts
 def pair_reasons(t: Tables, w: PairingWeights, streamers: list[StreamerIn],
                  products: list[ProductIn], si: np.ndarray, pj: np.ndarray) -> list[list[str]]:
     """For positions (si[k], pj[k]) the reasons behind each pair's score, in score-part order."""
-    shares = {name: values.tolist() for name, values in parts(t, w, si, pj).items()}
-    decades = stock_decades(t, w, si, pj).tolist()
-    cache: dict[tuple, str] = {}  # per-product texts repeat across hosts: format each once
-
-    def once(key: tuple, make) -> str:
-        text = cache.get(key)
-        if text is None:
-            text = cache[key] = make()
-        return text
-
+    shares = parts(t, w, si, pj)
+    columns = zip(si.tolist(), pj.tolist(), *(shares[name].tolist() for name in PARTS),
+                  stock_decades(t, w, si, pj).tolist())
+    cache: dict[tuple, str] = {}  # the same product's texts repeat across hosts: format each once
     out: list[list[str]] = []
-    for k, (i, j) in enumerate(zip(si.tolist(), pj.tolist())):
+    for i, j, cat, aud, season, plat, reg, decades in columns:
         s, p = streamers[i], products[j]
-        cat, aud, season = shares["category"][k], shares["audience"][k], shares["season"][k]
-        plat, reg = shares["platform"][k], shares["region"][k]
-        out.append([
-            once(("c", j, cat, s.categories if cat < 1.0 else ()),
-                 lambda: _category(s, p, cat, points(w, "category", cat))),
-            _audience(s, p, aud, decades[k], points(w, "audience", aud)),
-            once(("s", j), lambda: _season(p, season, points(w, "season", season))),
-            once(("p", j, s.platform), lambda: _preference("platform", s.platform, p.platforms, plat,
-                                                           points(w, "platform", plat))),
-            once(("r", j, s.region), lambda: _preference("region", s.region, p.regions, reg,
-                                                         points(w, "region", reg))),
-        ])
+        keys = (("c", j, cat, s.categories if cat < 1.0 else ()), ("s", j), ("p", j, s.platform), ("r", j, s.region))
+        texts = [cache.get(key) for key in keys]
+        if None in texts:
+            texts = [_category(s, p, cat, points(w, "category", cat)), _season(p, season, points(w, "season", season)),
+                     _preference("platform", s.platform, p.platforms, plat, points(w, "platform", plat)),
+                     _preference("region", s.region, p.regions, reg, points(w, "region", reg))]
+            cache.update(zip(keys, texts))
+        out.append([texts[0], _audience(s, p, aud, decades, points(w, "audience", aud)), *texts[1:]])
     return out
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 from functools import wraps
 from typing import Callable
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from coordinator.domain.errors import DomainError
-from coordinator.services import pairings
+from coordinator.services import live, pairings
 from coordinator.views.forms import EmptyForm
 
 bp = Blueprint("portal", __name__, url_prefix="/my")
@@ -26,6 +26,14 @@ def streamer_required(view: Callable) -> Callable:
         return view(*args, **kwargs)
 
     return wrapped
+
+
+@bp.get("/sessions/<int:session_id>/live")
+@streamer_required
+def live_session(session_id: int):
+    """The host's own session on air: the tally live and each product's stock left."""
+    view = live.host_view(current_user, session_id)
+    return render_template("portal/live.html", view=view)
 
 
 @bp.post("/pairings/<int:pairing_id>/<any(accept, decline):answer>")
