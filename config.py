@@ -1,6 +1,7 @@
 """Configuration from the environment, with safe defaults for development."""
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -56,6 +57,11 @@ class Config:
 
     LOGIN_FREE_FAILURES = _env_int("LOGIN_FREE_FAILURES", 3)
     LOGIN_MAX_DELAY_S = _env_int("LOGIN_MAX_DELAY_S", 300)
+
+    # Pairing: how many units a session is expected to sell (a product's capacity is stock // this), and
+    # overrides of coordinator.domain.pairing_model.PairingWeights, e.g. {"category": 4.0}; documented there.
+    PAIRING_EXPECTED_UNITS_PER_SESSION = _env_int("PAIRING_EXPECTED_UNITS_PER_SESSION", 50)
+    PAIRING_WEIGHTS: dict = json.loads(os.environ.get("PAIRING_WEIGHTS", "{}"))
 
     # A worker thread sends coalesced tally pushes; the test suite flushes by hand instead.
     TALLY_PUSH_THREAD = True

@@ -118,10 +118,9 @@ def add_manual(user: User, campaign_id: int, streamer_id: int, product_id: int) 
                                                   Pairing.product_id == product_id)):
         raise Conflict("This streamer is already paired with this product.")
     problem = _problem(campaign, [], [])
-    try:
-        score, reasons = engine.score_pair(problem, streamer_id, product_id)
-    except StopIteration:  # archived streamer or product: enrolled but left out of plans
-        score, reasons = 0.0, []
+    # Archived streamers and products stay enrolled but are left out of plans, so they have no score.
+    scored = any(s.id == streamer_id for s in problem.streamers) and any(p.id == product_id for p in problem.products)
+    score, reasons = engine.score_pair(problem, streamer_id, product_id) if scored else (0.0, [])
     row = Pairing(campaign_id=campaign.id, streamer_id=streamer_id, product_id=product_id, score=score,
                   reasons=["added by hand", *reasons], status=PairingStatus.PROPOSED.value, source=PairingSource.MANUAL.value)
     db.session.add(row)
