@@ -16,12 +16,19 @@ $(STAMP): requirements.txt tests/requirements.txt
 
 venv: $(STAMP)
 
-## run: make the virtualenv, migrate the SQLite database, load the demo and serve on 127.0.0.1:5000
+## run: make the virtualenv, migrate the SQLite database, load the demo and serve on 127.0.0.1:5000,
+##      with simulated sales so the demo screen moves (SIMULATE_RATE=0 turns them off)
+SIMULATE_RATE ?= 3
 run: venv
 	$(FLASK) init-db
 	$(FLASK) demo
-	@echo "Serving on http://$${HOST:-127.0.0.1}:$${PORT:-5000}/  (Ctrl-C stops)"
-	$(PY) wsgi.py
+	@echo "Serving on http://$${HOST:-127.0.0.1}:$${PORT:-5000}/  (Ctrl-C stops; simulated sales: $(SIMULATE_RATE)/s)"
+	@$(PY) wsgi.py & server=$$!; sim=; \
+	trap 'kill $$server $$sim 2>/dev/null; exit 0' INT TERM EXIT; \
+	if [ "$(SIMULATE_RATE)" != "0" ]; then \
+		sleep 3; $(FLASK) simulate-sales --demo --rate $(SIMULATE_RATE) --seconds 86400 > instance/simulate-sales.log 2>&1 & sim=$$!; \
+	fi; \
+	wait $$server
 
 ## serve: serve without touching the database
 serve: venv

@@ -24,6 +24,7 @@ def create_app(config: Any = None) -> Flask:
     elif config is not None:
         app.config.from_object(config)
     check_config(app.config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)  # the default SQLite file lives there
     # Chinese text stays readable in JSON columns (and searchable as a substring).
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
         "json_serializer": lambda value: json.dumps(value, ensure_ascii=False), **app.config["SQLALCHEMY_ENGINE_OPTIONS"]

@@ -90,14 +90,20 @@ def init_app(app: Flask) -> None:
         click.echo(f"/screen/{token}")
 
     @app.cli.command("simulate-sales")
-    @click.option("--campaign", "campaign_id", type=int, required=True)
+    @click.option("--campaign", "campaign_id", type=int, help="the campaign to sell in")
+    @click.option("--demo", "use_demo", is_flag=True, help="sell in the demo campaign")
     @click.option("--rate", type=float, default=20.0, show_default=True, help="events a second")
     @click.option("--seconds", type=float, default=60.0, show_default=True)
     @click.option("--url", default=None, help="the coordinator to post to (default: http://HOST:PORT)")
-    def simulate_sales(campaign_id: int, rate: float, seconds: float, url: str | None) -> None:
+    def simulate_sales(campaign_id: int | None, use_demo: bool, rate: float, seconds: float, url: str | None) -> None:
         """Post realistic signed orders and refunds through the real webhook."""
         from coordinator.services import simulator
 
+        if use_demo:
+            campaign_id = demo.campaign_id()
+        if campaign_id is None:
+            click.echo("error: give --campaign ID (or --demo)", err=True)
+            sys.exit(2)
         shelf_list = simulator.shelves(campaign_id)
         if not shelf_list:
             click.echo(f"error: campaign {campaign_id} has no session with a lineup to sell into", err=True)

@@ -148,3 +148,8 @@ def load() -> DemoLogins:
     token = accounts.issue_api_token(commissioner, "demo")
     return DemoLogins(campaign.id, data.COMMISSIONER, (host_name, host_password), key.key_id, secret,
                       f"/screen/{screen}", token)
+
+
+def campaign_id() -> int | None:
+    """The demo campaign's id, if the demo is loaded."""
+    return db.session.scalar(select(Campaign.id).where(Campaign.name == data.CAMPAIGN_NAME))
