@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -43,36 +44,63 @@ def authenticate(key_id: str | None, timestamp: str | None, signature: str | Non
     return key.id
 
 
-def _insert(model):
-    return (postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert)(model)
+@lru_cache(maxsize=4)
+def _statements(dialect: str) -> tuple:
+    """The three write statements, built once per dialect so their compiled forms are reused.
+
+    They are Core statements on the tables, executed with a list of rows: SQLAlchemy's "insertmanyvalues" then
+    batches the rows into multi-row INSERTs (a .values([...]) statement would be compiled anew for every post).
+    """
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    sales = insert(SaleEvent.__table__).on_conflict_do_nothing(index_elements=["ingest_key_id", "order_id"]).returning(
+        SaleEvent.__table__.c.order_id)
+    counters = insert(TallyCounter.__table__)
+    added, table = counters.excluded, TallyCounter.__table__.c
+    counters = counters.on_conflict_do_update(
+        index_elements=["scope", "scope_id", "dimension", "dimension_id"],
+        set_={"orders": table.orders + added.orders, "units": table.units + added.units,
+              "gross_fen": table.gross_fen + added.gross_fen, "refunded_fen": table.refunded_fen + added.refunded_fen,
+              "seq": table.seq + added.seq, "updated_at": added.updated_at})
+    minutes = insert(TallyMinute.__table__)
+    added, table = minutes.excluded, TallyMinute.__table__.c
+    minutes = minutes.on_conflict_do_update(
+        index_elements=["scope", "scope_id", "minute"],
+        set_={"orders": table.orders + added.orders, "units": table.units + added.units,
+              "gross_fen": table.gross_fen + added.gross_fen, "refunded_fen": table.refunded_fen + added.refunded_fen})
+    return sales, counters, minutes
 
 
 def _facts(events: list[SaleEventIn], batch: bool) -> list[SaleFacts]:
     """Check every event against the sessions and lineups; any problem rejects the whole body."""
-    sessions = {s.id: s for s in db.session.scalars(select(LiveSession).where(
-        LiveSession.id.in_({e.session_id for e in events})))}
-    campaigns = dict(db.session.execute(select(Campaign.id, Campaign.status).where(
-        Campaign.id.in_({s.campaign_id for s in sessions.values()}))).all())
-    lineups = set(db.session.execute(select(LineupItem.session_id, LineupItem.product_id).where(
-        LineupItem.session_id.in_(sessions))).all())
-    counties = dict(db.session.execute(select(Product.id, Product.county_id).where(
-        Product.id.in_({e.product_id for e in events}))).all())
+    # One query for everything the events refer to: their sessions, campaigns' status and lineups with counties.
+    rows = db.session.execute(
+        select(LiveSession.id, LiveSession.campaign_id, LiveSession.streamer_id, LiveSession.status, Campaign.status,
+               LineupItem.product_id, Product.county_id)
+        .join(Campaign, Campaign.id == LiveSession.campaign_id)
+        .outerjoin(LineupItem, LineupItem.session_id == LiveSession.id)
+        .outerjoin(Product, Product.id == LineupItem.product_id)
+        .where(LiveSession.id.in_({e.session_id for e in events}))).all()
+    sessions = {row[0]: row[1:5] for row in rows}
+    lineup = {(row[0], row[5]): row[6] for row in rows if row[5] is not None}
     errors, closed, facts = [], set(), []
     for index, event in enumerate(events):
         where = {"index": index} if batch else {}
         session = sessions.get(event.session_id)
         if session is None:
             errors.append(FieldError(f"no session {event.session_id}", field="session_id", **where))
-        elif session.status == SessionStatus.CANCELLED.value:
+            continue
+        campaign_id, streamer_id, status, campaign_status = session
+        if status == SessionStatus.CANCELLED.value:
             errors.append(FieldError(f"session {event.session_id} is cancelled", field="session_id", **where))
-        elif (event.session_id, event.product_id) not in lineups:
+        elif (event.session_id, event.product_id) not in lineup:
             errors.append(FieldError(f"product {event.product_id} is not in session {event.session_id}'s lineup",
                                      field="product_id", **where))
-        elif campaigns[session.campaign_id] == CampaignStatus.CLOSED.value:
-            closed.add(session.campaign_id)
+        elif campaign_status == CampaignStatus.CLOSED.value:
+            closed.add(campaign_id)
         else:
-            facts.append(SaleFacts(event.kind, event.quantity, event.amount_fen, event.occurred_at, session.campaign_id,
-                                   session.id, counties[event.product_id], session.streamer_id, event.product_id))
+            facts.append(SaleFacts(event.kind, event.quantity, event.amount_fen, event.occurred_at, campaign_id,
+                                   event.session_id, lineup[(event.session_id, event.product_id)], streamer_id,
+                                   event.product_id))
     if errors:
         raise InvalidInput("Some events are invalid; nothing was stored.", errors)
     if closed:
@@ -91,16 +119,15 @@ def store(key_row_id: int, events: list[SaleEventIn], batch: bool) -> IngestResu
              "session_id": fact.session_id, "product_id": fact.product_id, "county_id": fact.county_id,
              "streamer_id": fact.streamer_id, "quantity": event.quantity, "amount_fen": event.amount_fen,
              "occurred_at": event.occurred_at, "received_at": now} for event, fact in first.values()]
-    statement = _insert(SaleEvent).values(rows).on_conflict_do_nothing(
-        index_elements=["ingest_key_id", "order_id"]).returning(SaleEvent.order_id)
-    inserted = set(db.session.scalars(statement))
+    connection = db.session.connection()
+    inserted = set(connection.execute(_statements(connection.dialect.name)[0], rows).scalars())
     new_facts = [fact for order_id, (_event, fact) in first.items() if order_id in inserted]
-    scopes = _add_to_counters(new_facts, now)
+    scopes = _add_to_counters(connection, new_facts, now)
     db.session.commit()
     return IngestResult(len(inserted), len(events) - len(inserted), scopes)
 
 
-def _add_to_counters(facts: list[SaleFacts], now) -> set[tuple[str, int]]:
+def _add_to_counters(connection, facts: list[SaleFacts], now) -> set[tuple[str, int]]:
     if not facts:
         return set()
     totals, minutes = counter_deltas(facts)
@@ -108,21 +135,9 @@ def _add_to_counters(facts: list[SaleFacts], now) -> set[tuple[str, int]]:
     counter_rows = [{"scope": s, "scope_id": i, "dimension": d, "dimension_id": di, "orders": c[0], "units": c[1],
                      "gross_fen": c[2], "refunded_fen": c[3], "seq": 1 if d == "total" else 0, "updated_at": now}
                     for (s, i, d, di), c in sorted(totals.items())]
-    statement = _insert(TallyCounter).values(counter_rows)
-    added = statement.excluded
-    db.session.execute(statement.on_conflict_do_update(
-        index_elements=["scope", "scope_id", "dimension", "dimension_id"],
-        set_={"orders": TallyCounter.orders + added.orders, "units": TallyCounter.units + added.units,
-              "gross_fen": TallyCounter.gross_fen + added.gross_fen,
-              "refunded_fen": TallyCounter.refunded_fen + added.refunded_fen, "seq": TallyCounter.seq + added.seq,
-              "updated_at": added.updated_at}))
     minute_rows = [{"scope": s, "scope_id": i, "minute": m, "orders": c[0], "units": c[1], "gross_fen": c[2],
                     "refunded_fen": c[3]} for (s, i, m), c in sorted(minutes.items())]
-    statement = _insert(TallyMinute).values(minute_rows)
-    added = statement.excluded
-    db.session.execute(statement.on_conflict_do_update(
-        index_elements=["scope", "scope_id", "minute"],
-        set_={"orders": TallyMinute.orders + added.orders, "units": TallyMinute.units + added.units,
-              "gross_fen": TallyMinute.gross_fen + added.gross_fen,
-              "refunded_fen": TallyMinute.refunded_fen + added.refunded_fen}))
+    _sales, counters, minutes_upsert = _statements(connection.dialect.name)
+    connection.execute(counters, counter_rows)
+    connection.execute(minutes_upsert, minute_rows)
     return {(s, i) for s, i, _d, _di in totals}
