@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def create_app(config: Any = None) -> Flask:
     """Build an application from a config class, object or mapping (default: the environment)."""
     from config import Config, check_config
-    from coordinator import api, cli, database, errors, i18n, realtime, security, views
+    from coordinator import api, cli, database, errors, i18n, jobs, realtime, security, views
     from coordinator.extensions import babel, csrf, db, login_manager, migrate, socketio
 
     app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"),
@@ -25,9 +25,12 @@ def create_app(config: Any = None) -> Flask:
         app.config.from_object(config)
     check_config(app.config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)  # the default SQLite file lives there
-    # Chinese text stays readable in JSON columns (and searchable as a substring).
+    # Chinese text stays readable in JSON columns (and searchable as a substring). A server's connections can
+    # go stale after a PostgreSQL restart, so they are pinged; an SQLite file's cannot, so it skips that round trip.
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
-        "json_serializer": lambda value: json.dumps(value, ensure_ascii=False), **app.config["SQLALCHEMY_ENGINE_OPTIONS"]
+        "json_serializer": lambda value: json.dumps(value, ensure_ascii=False),
+        "pool_pre_ping": not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"),
+        **app.config["SQLALCHEMY_ENGINE_OPTIONS"],
     }
 
     database.install_engine_events(app.config["SQLITE_BUSY_TIMEOUT_MS"])
@@ -44,4 +47,5 @@ def create_app(config: Any = None) -> Flask:
     api.init_app(app)
     realtime.init_app(app)
     cli.init_app(app)
+    jobs.init_app(app)
     return app

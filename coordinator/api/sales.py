@@ -8,6 +8,7 @@ from spectree import Response
 
 from coordinator.api import bp
 from coordinator.api.spec import api_spec
+from coordinator.extensions import db
 from coordinator.realtime.tally_push import tallies_changed
 from coordinator.schemas.sales import SaleBatchIn, SalesAccepted
 from coordinator.services import ingest
@@ -20,6 +21,9 @@ def ingest_sales():
     key_row_id = ingest.authenticate(request.headers.get("X-Coordinator-Key"),
                                      request.headers.get("X-Coordinator-Timestamp"),
                                      request.headers.get("X-Coordinator-Signature"), body)
+    # End the key lookup's transaction before parsing: on SQLite it holds the write lock (BEGIN IMMEDIATE),
+    # and other posts should not wait while this one's JSON is read.
+    db.session.rollback()
     events, batch = parse_events(body)
     result = ingest.store(key_row_id, events, batch)
     tallies_changed(current_app._get_current_object(), result.scopes)
