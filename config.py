@@ -23,6 +23,20 @@ def _env_int(name: str, default: int) -> int:
         raise RuntimeError(f"{name} must be an integer, got {raw!r}") from exc
 
 
+def _env_minutes(name: str, default: tuple[int, ...]) -> tuple[int, ...]:
+    """Read a comma-separated list of positive minutes from the environment."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        values = tuple(sorted({int(part) for part in raw.split(",") if part.strip()}, reverse=True))
+    except ValueError as exc:
+        raise RuntimeError(f"{name} must be comma-separated whole minutes, got {raw!r}") from exc
+    if not values or min(values) <= 0:
+        raise RuntimeError(f"{name} must list positive minutes, got {raw!r}")
+    return values
+
+
 class Config:
     """Settings read once from the environment when the class body runs."""
 
@@ -34,12 +48,20 @@ class Config:
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'coordinator.sqlite3'}"
     )
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     SQLITE_BUSY_TIMEOUT_MS = _env_int("SQLITE_BUSY_TIMEOUT_MS", 15000)
 
     SOCKETIO_MESSAGE_QUEUE = os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None
     SCHEDULER_MODE = os.environ.get("SCHEDULER_MODE", "embedded")
     COORDINATOR_TIMEZONE = os.environ.get("COORDINATOR_TIMEZONE", "Asia/Shanghai")
+    # Minutes before a session's start when its host is reminded, e.g. "30,5".
+    REMINDER_LEAD_MINUTES = _env_minutes("REMINDER_LEAD_MINUTES", (30, 5))
+    # Minutes a streamer must have between two sessions.
+    SESSION_MIN_GAP_MINUTES = _env_int("SESSION_MIN_GAP_MINUTES", 10)
+    # How often the scheduler sweeps for due transitions besides its exact-time jobs.
+    SCHEDULER_SWEEP_SECONDS = float(os.environ.get("SCHEDULER_SWEEP_SECONDS", "1"))
+    # The test suite starts no scheduler unless a test sets this.
+    SCHEDULER_IN_TESTS = False
 
     BABEL_DEFAULT_LOCALE = "zh_Hans"
     BABEL_DEFAULT_TIMEZONE = "UTC"

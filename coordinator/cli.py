@@ -116,6 +116,17 @@ def init_app(app: Flask) -> None:
         outcome = simulator.run(target, key_id, secret, shelf_list, rate, seconds, report=click.echo)
         click.echo(f"Posted {outcome['events']} events; answers: {outcome['statuses']}")
 
+    @app.cli.command("scheduler")
+    def run_scheduler() -> None:
+        """Run the session scheduler in this process (SCHEDULER_MODE=standalone); one at a time per database."""
+        from coordinator import jobs
+
+        if current_app.config["SCHEDULER_MODE"] != "standalone":
+            click.echo("error: set SCHEDULER_MODE=standalone for the web processes and this one", err=True)
+            sys.exit(1)
+        click.echo("Scheduler waiting for its lock; it runs once no other scheduler holds it (Ctrl-C stops).")
+        jobs.run_standalone(current_app._get_current_object())
+
     @app.cli.command("demo")
     def load_demo() -> None:
         """Load the demo campaign and print how to log in; the last line is the screen URL path."""

@@ -4,7 +4,8 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, Response, jsonify, render_template, request
-from flask_babel import gettext as _
+from flask_babel import get_locale, gettext as _
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from coordinator.domain.errors import DomainError, FieldError
@@ -54,7 +55,9 @@ def _friendly_http_text(status: int) -> tuple[str, str]:
         403: (_("Not allowed"), _("Your account may not open this page.")),
         404: (_("Page not found"), _("There is nothing at this address. Check the link or go back to the start.")),
         405: (_("Not allowed"), _("This address does not accept that kind of request.")),
+        409: (_("Conflict"), _("This clashes with the current state of the data. Reload the page and try again.")),
         413: (_("Too large"), _("What you sent is larger than the coordinator accepts.")),
+        422: (_("Invalid values"), _("Some of the values are not valid. Go back, correct them and try again.")),
         429: (_("Too many attempts"), _("Please wait a moment and try again.")),
     }
     return texts.get(status, (_("Something went wrong"), _("Please try again in a moment.")))
@@ -65,7 +68,12 @@ def handle_domain_error(error: DomainError):
     if wants_problem_json():
         response = problem_response(error.status, error.title, error.detail, error.errors, error.slug)
     else:
-        response = _page(error.status, error.title, error.detail)
+        title, friendly = _friendly_http_text(error.status)
+        # Domain details are English; show one only when the catalog translates it or the page is in English.
+        detail = _(error.detail) if error.detail else ""  # gettext("") would return the catalog header
+        if not detail or (detail == error.detail and str(get_locale()) != "en"):
+            detail = friendly
+        response = _page(error.status, title, detail)
     retry_after = getattr(error, "retry_after", 0)
     if retry_after:
         response = _with_header(response, "Retry-After", str(retry_after))
@@ -90,6 +98,9 @@ def handle_http_exception(error: HTTPException):
             response.headers["Allow"] = ", ".join(error.valid_methods)  # type: ignore[attr-defined]
         return response
     title, detail = _friendly_http_text(status)
+    if isinstance(error, CSRFError):
+        title = _("The page had expired")
+        detail = _("Forms work only with cookies on and for a limited time. Reload the page and try again.")
     return _page(status, title, detail)
 
 

@@ -2,9 +2,14 @@
 from __future__ import annotations
 
 from flask import current_app, request, session
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 LANGUAGE_NAMES = {"zh_Hans": "中文", "en": "English"}
+PLATFORM_NAMES = {"taobao": _l("Taobao Live"), "douyin": _l("Douyin"), "kuaishou": _l("Kuaishou"), "other": _l("Other")}
+# Categories are free text used for pairing; the common codes get a name, anything else shows as typed.
+CATEGORY_NAMES = {"fruit": _l("Fruit"), "grain": _l("Grain"), "tea": _l("Tea"), "snack": _l("Snacks"),
+                  "vegetable": _l("Vegetables"), "meat": _l("Meat"), "honey": _l("Honey")}
 
 
 def select_locale() -> str:
@@ -24,6 +29,16 @@ def select_locale() -> str:
 def select_timezone() -> str:
     """Pages show times in the coordinator's configured zone."""
     return current_app.config["COORDINATOR_TIMEZONE"]
+
+
+def platform_name(code: str) -> str:
+    """A streaming platform's name in the page's language (unknown codes as stored)."""
+    return str(PLATFORM_NAMES.get(code, code))
+
+
+def category_name(code: str) -> str:
+    """A product category's name in the page's language (free-text categories as typed)."""
+    return str(CATEGORY_NAMES.get(code, code))
 
 
 def _(text: str) -> str:

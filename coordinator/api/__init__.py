@@ -28,7 +28,8 @@ def openapi_document():
 def init_app(app: Flask) -> None:
     """Register the API blueprint, its resources and the OpenAPI document."""
     from coordinator.api import (  # noqa: F401 - each module registers its routes on bp
-        campaigns, counties, enrolments, keys, me, pairings, products, sales, spreadsheets, streamers, tallies, tokens,
+        campaigns, counties, enrolments, keys, me, pairings, products, sales, sessions, spreadsheets, streamers, tallies,
+        tokens,
     )
     from coordinator.extensions import csrf
 

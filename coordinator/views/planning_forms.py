@@ -9,9 +9,11 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
+from coordinator.i18n import PLATFORM_NAMES
+
 SKU_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$"
 HANDLE_PATTERN = r"^[A-Za-z0-9_.\-]{2,64}$"
-PLATFORMS = [("taobao", _l("Taobao Live")), ("douyin", _l("Douyin")), ("kuaishou", _l("Kuaishou")), ("other", _l("Other"))]
+PLATFORMS = list(PLATFORM_NAMES.items())
 
 
 class CountyForm(FlaskForm):

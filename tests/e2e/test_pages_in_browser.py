@@ -82,3 +82,36 @@ def test_campaign_page_from_the_dashboard(browser, demo_server, screenshot):
     assert page.locator(".badge-warn", has_text="Out of season").count() >= 1
     screenshot(page, "campaign-en-1280")
     context.close()
+
+
+def test_the_header_switch_changes_the_language_before_logging_in(browser, demo_server, screenshot):
+    context, page = open_page(browser, demo_server, "/login", "zh-CN", PHONE)
+    assert page.locator("button.wide-button").inner_text().strip() == "登录"
+    page.click("button[name=lang][value=en]")
+    page.wait_for_load_state()
+    assert page.url.endswith("/login")
+    assert page.locator("button.wide-button").inner_text().strip() == "Log in"
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator("button[name=lang][value=en]").get_attribute("aria-pressed") == "true"
+    context.close()
+
+
+def test_a_new_token_fits_a_phone_and_copies(browser, demo_server, screenshot):
+    context, page = open_page(browser, demo_server, "/login", "en-US", PHONE)
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=demo_server.url)
+    page.fill("#username", COMMISSIONER[0])
+    page.fill("#password", COMMISSIONER[1])
+    page.click("button.wide-button")
+    page.wait_for_url(demo_server.url + "/")
+    page.goto(demo_server.url + "/account/tokens")
+    page.fill("#name", "phone check")
+    page.click("form.inline-form button[type=submit]")
+    page.wait_for_load_state()
+    token = page.input_value("#new-token")
+    assert token.startswith("lcc_api_")
+    page.click("button[data-copy=new-token]")
+    page.locator(".copy-row.copied").wait_for()
+    assert page.evaluate("navigator.clipboard.readText()") == token
+    assert no_sideways_scroll(page)
+    screenshot(page, "tokens-en-360")
+    context.close()

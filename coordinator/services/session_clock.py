@@ -1,0 +1,111 @@
+"""The clock's side of sessions: due transitions, host reminders and the times to wake up for them."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from flask_babel import force_locale, gettext
+from sqlalchemy import and_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from coordinator import clock
+from coordinator.domain import scheduling
+from coordinator.domain.enums import SessionStatus
+from coordinator.extensions import db
+from coordinator.models import LiveSession, SessionReminder
+from coordinator.realtime.publish import publish_reminder, publish_status
+
+S = SessionStatus
+
+
+@dataclass
+class Tick:
+    """What one pass of the clock changed: (session, campaign, status) and reminders sent."""
+
+    transitions: list[tuple[int, int, str]]
+    reminders: list[dict]
+
+
+def _move(target: str, *conditions) -> list[tuple[int, int, str]]:
+    """One conditional UPDATE; only the rows it really changed come back, so nothing is pushed twice."""
+    now = clock.now()
+    rows = db.session.execute(
+        update(LiveSession).where(*conditions).values(status=target, updated_at=now)
+        .returning(LiveSession.id, LiveSession.campaign_id).execution_options(synchronize_session=False)).all()
+    return [(session_id, campaign_id, target) for session_id, campaign_id in rows]
+
+
+def advance(now: datetime | None = None) -> Tick:
+    """Move every due session to live or ended, send due reminders, commit, then push."""
+    now = now or clock.now()
+    transitions = _move(S.ENDED.value, LiveSession.status.in_((S.SCHEDULED.value, S.LIVE.value)),
+                        LiveSession.ends_at <= now)
+    transitions += _move(S.LIVE.value, LiveSession.status == S.SCHEDULED.value, LiveSession.starts_at <= now)
+    reminders = _remind(now)
+    db.session.commit()
+    for session_id, campaign_id, status in transitions:
+        publish_status(session_id, campaign_id, status)
+    for reminder in reminders:
+        publish_reminder(reminder["streamer_id"], reminder)
+    return Tick(transitions, reminders)
+
+
+def _insert_ignore(values: dict) -> bool:
+    """Record a reminder unless one exists for the same session, lead and start; True when this call stored it."""
+    insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
+    result = db.session.execute(insert(SessionReminder).values(**values).on_conflict_do_nothing(
+        index_elements=["session_id", "lead_minutes", "session_starts_at"]).returning(SessionReminder.id))
+    return result.first() is not None
+
+
+def _remind(now: datetime) -> list[dict]:
+    leads = current_app.config["REMINDER_LEAD_MINUTES"]
+    rows = db.session.execute(
+        select(LiveSession.id, LiveSession.campaign_id, LiveSession.streamer_id, LiveSession.starts_at,
+               LiveSession.ends_at, LiveSession.title, SessionReminder.lead_minutes)
+        .outerjoin(SessionReminder, and_(SessionReminder.session_id == LiveSession.id,
+                                         SessionReminder.session_starts_at == LiveSession.starts_at))
+        .where(LiveSession.status == S.SCHEDULED.value, LiveSession.starts_at > now,
+               LiveSession.starts_at <= now + timedelta(minutes=max(leads)))).all()
+    sessions: dict[int, tuple] = {}
+    sent: dict[int, set[int]] = {}
+    for row in rows:
+        sessions[row[0]] = row[:6]
+        sent.setdefault(row[0], set()).update([row[6]] if row[6] is not None else [])
+    out = []
+    for session_id, (sid, campaign_id, streamer_id, starts_at, ends_at, title) in sessions.items():
+        due = scheduling.due_reminders(starts_at, leads, sent[session_id], now)
+        minutes_left = max(1, round((starts_at - now).total_seconds() / 60))
+        message = _message(title, minutes_left)
+        # A late start-up may find several leads due: all are recorded, the host hears once.
+        stored = [_insert_ignore({"session_id": sid, "lead_minutes": lead, "session_starts_at": starts_at,
+                                  "sent_at": now, "message": message}) for lead in due]
+        if stored and stored[0]:
+            out.append({"session_id": sid, "campaign_id": campaign_id, "streamer_id": streamer_id,
+                        "lead_minutes": due[0], "minutes_left": minutes_left, "starts_at": starts_at.isoformat(),
+                        "ends_at": ends_at.isoformat(), "title": title, "message": message})
+    return out
+
+
+def _message(title: str, minutes: int) -> str:
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        return gettext("Your session %(title)s starts in %(n)d minutes.", title=title or "", n=minutes)
+
+
+def wake_plan(now: datetime | None = None) -> list[datetime]:
+    """Every future moment some scheduled or live session needs the clock to look at it."""
+    now = now or clock.now()
+    leads = current_app.config["REMINDER_LEAD_MINUTES"]
+    rows = db.session.execute(select(LiveSession.starts_at, LiveSession.ends_at, LiveSession.status).where(
+        LiveSession.status.in_((S.SCHEDULED.value, S.LIVE.value)))).all()
+    times: set[datetime] = set()
+    for starts_at, ends_at, status in rows:
+        times.update(scheduling.wake_times(starts_at, ends_at, status, leads, now))
+    return sorted(times)
+
+
+def session_wake_times(session: LiveSession) -> list[datetime]:
+    """The future moments one session needs the clock."""
+    return scheduling.wake_times(session.starts_at, session.ends_at, session.status,
+                                 current_app.config["REMINDER_LEAD_MINUTES"], clock.now())

@@ -1,0 +1,110 @@
+"""The real APScheduler, on real time: transitions within seconds, catch-up after a restart, one scheduler only."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from datetime import datetime, timedelta, timezone
+
+import pytest
+import requests
+
+from coordinator import jobs
+from tests import databases
+from tests.factories import bearer
+from tests.servers import ROOT, ServerProcess
+from tests.sessions.helpers import build, post, session_body
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@pytest.fixture
+def clock():
+    """Real time: these tests watch the real scheduler fire."""
+    return utcnow
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat(timespec="milliseconds")
+
+
+def _world(app, client):
+    now = utcnow()
+    return build(app, client, starts=_iso(now - timedelta(hours=1)), ends=_iso(now + timedelta(days=1)))
+
+
+def _wait_for(read, wanted: str, deadline: float) -> float:
+    """Poll until read() gives wanted; returns the time it was seen."""
+    while time.monotonic() < deadline:
+        if read() == wanted:
+            return time.monotonic()
+        time.sleep(0.05)  # watching another thread or process act on real time
+    raise AssertionError(f"never became {wanted}, last {read()}")
+
+
+@pytest.mark.parametrize("app_config", [{"SCHEDULER_MODE": "embedded", "SCHEDULER_IN_TESTS": True}])
+def test_embedded_scheduler_moves_a_session_within_seconds(app, client, app_config):
+    try:
+        world = _world(app, client)
+        start = utcnow() + timedelta(seconds=2)
+        created = post(client, world.headers, "/sessions", session_body(
+            world, _iso(start), _iso(start + timedelta(seconds=2))))
+        read = lambda: client.get(f"/api/v1/sessions/{created['id']}", headers=world.headers).get_json()["status"]  # noqa: E731
+        due = time.monotonic() + (start - utcnow()).total_seconds()
+        assert _wait_for(read, "live", due + 2.0) - due < 2.0
+        _wait_for(read, "ended", due + 4.0)
+    finally:
+        app.extensions[jobs.EXTENSION].shutdown()
+
+
+def test_a_service_down_across_the_start_catches_up_on_restart(app, client, database_url):
+    world = _world(app, client)
+    server = ServerProcess(database_url, SCHEDULER_MODE="embedded").start()
+    try:
+        start = utcnow() + timedelta(seconds=2)
+        body = session_body(world, _iso(start), _iso(start + timedelta(minutes=5)))
+        created = requests.post(f"{server.url}/api/v1/sessions", json=body, headers=world.headers, timeout=5).json()
+        server.stop()
+        time.sleep(max(0.0, (start - utcnow()).total_seconds()) + 0.5)  # stay down across the start
+        server.start()
+        up = time.monotonic()
+        read = lambda: requests.get(f"{server.url}/api/v1/sessions/{created['id']}",  # noqa: E731
+                                    headers=world.headers, timeout=5).json()["status"]
+        assert _wait_for(read, "live", up + 2.0) - up < 2.0
+    finally:
+        server.stop()
+
+
+def _scheduler(url: str) -> subprocess.Popen:
+    env = {**os.environ, "DATABASE_URL": url, "SCHEDULER_MODE": "standalone", "REMINDER_LEAD_MINUTES": "1",
+           "PYTHONUNBUFFERED": "1"}
+    return subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "scheduler"], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def test_two_schedulers_on_postgresql_double_nothing(app, client, database_url):
+    if not database_url.startswith("postgresql"):
+        pytest.skip("the advisory lock is PostgreSQL's; SQLite runs one embedded scheduler")
+    world = _world(app, client)
+    start = utcnow() + timedelta(seconds=4)
+    bodies = [session_body(world, _iso(start), _iso(start + timedelta(seconds=2)), streamer=n) for n in (0, 1)]
+    ids = [post(client, world.headers, "/sessions", body)["id"] for body in bodies]
+    first, second = _scheduler(database_url), _scheduler(database_url)
+    try:
+        read = lambda: {client.get(f"/api/v1/sessions/{i}", headers=world.headers).get_json()["status"]  # noqa: E731
+                        for i in ids}
+        due = time.monotonic() + (start - utcnow()).total_seconds()
+        _wait_for(lambda: ",".join(sorted(read())), "ended", due + 4.0)
+    finally:
+        for process in (first, second):
+            process.terminate()
+        logs = [process.communicate(timeout=10)[0] for process in (first, second)]
+    joined = "\n".join(logs)
+    for session_id in ids:
+        for status in ("live", "ended"):
+            assert joined.count(f"session {session_id} is now {status}") == 1, joined
+        assert joined.count(f"of session {session_id} (1 min)") == 1, joined
+    assert sum("is now" in log for log in logs) == 1, "exactly one process acted"
