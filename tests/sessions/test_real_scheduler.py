@@ -89,7 +89,9 @@ def test_two_schedulers_on_postgresql_double_nothing(app, client, database_url):
     if not database_url.startswith("postgresql"):
         pytest.skip("the advisory lock is PostgreSQL's; SQLite runs one embedded scheduler")
     world = _world(app, client)
-    start = utcnow() + timedelta(seconds=4)
+    # Far enough ahead that two scheduler processes are up before the start even on a loaded machine: a
+    # scheduler that starts after the end would (rightly) jump straight to "ended" and log no "live".
+    start = utcnow() + timedelta(seconds=12)
     bodies = [session_body(world, _iso(start), _iso(start + timedelta(seconds=2)), streamer=n) for n in (0, 1)]
     ids = [post(client, world.headers, "/sessions", body)["id"] for body in bodies]
     first, second = _scheduler(database_url), _scheduler(database_url)
