@@ -36,5 +36,10 @@
     notice.textContent = streamer + " · " + product + " → " + (labels[pairing.status] || pairing.status) +
       (pairing.decline_reason ? " (" + pairing.decline_reason + ")" : "");
   });
-  socket.on("pairings_rerun", function () { window.location.reload(); });
+  socket.on("pairings_rerun", function (news) {
+    // The page that ran the engine has already loaded the new plan; others reload to see it.
+    if (board.querySelectorAll("td.cell[data-status]:not([data-status=''])").length !== news.count) {
+      window.location.reload();
+    }
+  });
 })();

@@ -1,6 +1,8 @@
 """A streamer answers on a phone while the commissioner watches the board change without a reload."""
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 from coordinator.services.demo_data import COMMISSIONER, STREAMER_USER
 
 
@@ -42,6 +44,6 @@ def test_decline_on_a_phone_shows_live_on_the_board_and_stays_out_of_reruns(brow
 
     board.click("#run-pairing")
     board.wait_for_load_state()
-    assert board.locator("td.cell[data-status=declined]").count() == 1  # still there, not proposed again
+    expect(board.locator("td.cell[data-status=declined]")).to_have_count(1)  # still there, not proposed again
     desk.close()
     phone.close()
