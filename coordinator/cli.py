@@ -48,13 +48,17 @@ def init_app(app: Flask) -> None:
                     county_ids: tuple[int, ...]) -> None:
         """Create a user; the last line printed is an API token for it."""
         generated = password is None
-        password = password or secrets.token_urlsafe(12)
+        password = secrets.token_urlsafe(12) if generated else password
         try:
+            if role == "streamer" and not handle:
+                raise DomainError("A streamer user needs --streamer HANDLE: the streamer profile it is bound to.")
+            if role != "commissioner" and (admin or county_ids):
+                raise DomainError("--admin and --county are for commissioners; a streamer sees only its own data.")
             missing = [cid for cid in county_ids if db.session.get(County, cid) is None]
             if missing:
                 raise DomainError(f"No county with id {', '.join(map(str, missing))}.")
             user = accounts.create_user(name, role, password=password, streamer_handle=handle, is_admin=admin)
-            for county_id in county_ids:
+            for county_id in dict.fromkeys(county_ids):
                 db.session.add(CommissionerCounty(user_id=user.id, county_id=county_id))
             db.session.commit()
             token = accounts.issue_api_token(user, "created on the command line")
@@ -130,7 +134,10 @@ def init_app(app: Flask) -> None:
     @app.cli.command("demo")
     def load_demo() -> None:
         """Load the demo campaign and print how to log in; the last line is the screen URL path."""
-        logins = demo.load()
+        try:
+            logins = demo.load()
+        except DomainError as error:
+            _fail(error)
         counties = db.session.scalar(select(db.func.count(County.id)))
         click.echo(f"Demo loaded: {counties} counties, campaign {logins.campaign_id}.")
         click.echo(f"Open:               {_base_url()}/")

@@ -6,9 +6,11 @@ import socket
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import requests
+from sqlalchemy import create_engine, text
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -83,3 +85,32 @@ class ServerProcess:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+@dataclass
+class Demo:
+    """What `flask demo` printed and made: logins, the ingest key, and a live session to sell into."""
+
+    key_id: str
+    secret: str
+    api_token: str
+    screen_path: str
+    campaign_id: int
+    session_id: int
+    product_id: int
+
+
+def load_demo(database_url: str) -> Demo:
+    """Run the real `flask demo` against a migrated database and read back what a sale needs."""
+    env = {**os.environ, "DATABASE_URL": database_url, "SCHEDULER_MODE": "off"}
+    lines = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "demo"], cwd=ROOT, env=env, check=True,
+                           capture_output=True, text=True, timeout=60).stdout.splitlines()
+    key_id, secret = next(line for line in lines if line.startswith("Ingest key:")).split()[-2:]
+    token = next(line for line in lines if line.startswith("Commissioner API token:")).split()[-1]
+    engine = create_engine(database_url)
+    with engine.connect() as connection:
+        session_id, product_id, campaign_id = connection.execute(text(
+            "SELECT s.id, l.product_id, s.campaign_id FROM live_sessions s JOIN lineup_items l ON l.session_id = s.id "
+            "WHERE s.status = 'live' ORDER BY l.position LIMIT 1")).one()
+    engine.dispose()
+    return Demo(key_id, secret, token, lines[-1], campaign_id, session_id, product_id)

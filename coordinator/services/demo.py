@@ -12,10 +12,11 @@ from werkzeug.security import generate_password_hash
 from coordinator import clock
 from coordinator.domain.cells import to_windows
 from coordinator.domain.enums import CampaignStatus, Role, SessionStatus
+from coordinator.domain.errors import Conflict
 from coordinator.extensions import db
 from coordinator.models import (
-    AvailabilityWindow, Campaign, CampaignProduct, CampaignStreamer, CommissionerCounty, County, LineupItem, LiveSession,
-    Product, Streamer, User,
+    AvailabilityWindow, Campaign, CampaignProduct, CampaignStreamer, CommissionerCounty, County, LineupItem,
+    LiveSession, Product, Streamer, User,
 )
 from coordinator.services import accounts, keys
 from coordinator.services import demo_data as data
@@ -72,21 +73,26 @@ def _load_catalog(today: date) -> tuple[dict[str, County], list[Product], list[S
             streamer.availability = [AvailabilityWindow(weekday=d, start_minute=s, end_minute=e)
                                      for d, s, e in to_windows(evenings)]
             db.session.add(streamer)
-            db.session.flush()
+        streamer.bio = streamer.bio or data.BIOS.get(handle, "")
+        db.session.flush()
         streamers.append(streamer)
     return counties, products, streamers
 
 
 def _load_campaign(products: list[Product], streamers: list[Streamer], owner: User) -> Campaign:
+    """The campaign runs from today's midnight for two weeks; loaded again on a later day, it is extended."""
     zone = ZoneInfo(current_app.config["COORDINATOR_TIMEZONE"])
     midnight = datetime.combine(clock.now().astimezone(zone).date(), datetime.min.time(), zone)
+    ends_at = midnight + timedelta(days=data.CAMPAIGN_DAYS)
     campaign = db.session.scalar(select(Campaign).filter_by(name=data.CAMPAIGN_NAME))
     if campaign is None:
         campaign = Campaign(name=data.CAMPAIGN_NAME, description=data.CAMPAIGN_DESCRIPTION, starts_at=midnight,
-                            ends_at=midnight + timedelta(days=data.CAMPAIGN_DAYS), status=CampaignStatus.PUBLISHED.value,
-                            target_net_fen=50_000_000, created_by_id=owner.id)
+                            ends_at=ends_at, status=CampaignStatus.PUBLISHED.value, created_by_id=owner.id,
+                            **data.CAMPAIGN_RULES)
         db.session.add(campaign)
         db.session.flush()
+    elif campaign.status != CampaignStatus.CLOSED.value and campaign.ends_at < ends_at:
+        campaign.ends_at = ends_at
     for product in products:
         _get_or_add(CampaignProduct, {"campaign_id": campaign.id, "product_id": product.id})
     for streamer in streamers:
@@ -103,27 +109,46 @@ def _session_start(now: datetime, when, zone: ZoneInfo) -> datetime:
     return start if start > now else start + timedelta(days=1)
 
 
+def _busy(streamer_id: int, start: datetime, end: datetime) -> bool:
+    """True when the host already has a session (in any campaign) too close to this slot."""
+    gap = timedelta(minutes=current_app.config["SESSION_MIN_GAP_MINUTES"])
+    return db.session.scalar(select(LiveSession.id).where(
+        LiveSession.streamer_id == streamer_id, LiveSession.status != SessionStatus.CANCELLED.value,
+        LiveSession.starts_at < end + gap, LiveSession.ends_at > start - gap).limit(1)) is not None
+
+
 def _load_sessions(campaign: Campaign, streamers: list[Streamer], products: list[Product]) -> None:
-    """A session live now and two this evening, so screens and hosts have something to show at once."""
-    if db.session.scalar(select(LiveSession.id).where(LiveSession.campaign_id == campaign.id)):
+    """A session live now and two this evening, skipping hosts already busy then (so loading twice adds none)."""
+    if campaign.status == CampaignStatus.CLOSED.value:
         return
     zone = ZoneInfo(current_app.config["COORDINATOR_TIMEZONE"])
     now, by_handle, by_sku = clock.now(), {s.handle: s for s in streamers}, {p.sku: p for p in products}
     for handle, when, minutes, title, skus in data.SESSIONS:
-        start = _session_start(now, when, zone)
+        start = max(_session_start(now, when, zone), campaign.starts_at)
         end = min(start + timedelta(minutes=minutes), campaign.ends_at)
+        if end <= start or _busy(by_handle[handle].id, start, end):
+            continue
         status = SessionStatus.LIVE.value if start <= now < end else SessionStatus.SCHEDULED.value
         session = LiveSession(campaign_id=campaign.id, streamer_id=by_handle[handle].id, starts_at=start, ends_at=end,
                               status=status, title=title)
         session.lineup = [LineupItem(product_id=by_sku[sku].id, position=i) for i, sku in enumerate(skus)]
         db.session.add(session)
+        db.session.flush()
 
 
-def _user(username: str, password: str, role: str, **fields) -> User:
+def _user(username: str, password: str, role: str, is_admin: bool = False, streamer_id: int | None = None) -> User:
+    """A demo login, made on the first load and given the demo's password again on every load."""
     user = db.session.scalar(select(User).filter_by(username=username))
     if user is None:
-        user = User(username=username, role=role, **fields)
+        holder = streamer_id and db.session.scalar(select(User.username).filter_by(streamer_id=streamer_id))
+        if holder:
+            raise Conflict(f"The demo streamer already has the user {holder!r}, so {username!r} cannot be bound to it.")
+        user = User(username=username, role=role, streamer_id=streamer_id)
         db.session.add(user)
+    elif (user.role, user.streamer_id) != (role, streamer_id):
+        raise Conflict(f"The username {username!r} is taken by a user the demo did not make; rename that user first.")
+    user.is_admin = user.is_admin or is_admin
+    user.active = True
     user.password_hash = generate_password_hash(password)
     db.session.flush()
     return user

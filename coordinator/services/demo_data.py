@@ -46,7 +46,7 @@ STREAMERS = [
     ("xunwu_laozhong", "寻乌果农老钟", "douyin", 310_000, ["fruit"], "江西赣州", "周二 20:00-23:00; 周五 19:00-24:00; 周六 19:00-24:00"),
     ("puan_chanong", "普安茶农阿芳", "kuaishou", 86_000, ["tea"], "贵州黔西南", EVENINGS),
     ("county_li", "李副县长带货", "taobao", 1_200_000, ["fruit", "tea", "grain"], "陕西", "周五 19:00-22:00; 周六 19:00-22:00"),
-    ("nongjia_dajie", "农家大姐", "kuaishou", 24_000, ["grain", "snack"], "重庆", EVENINGS),
+    ("nongjia_dajie", "农家大姐", "kuaishou", 6_800, ["grain", "snack"], "重庆", EVENINGS),
     ("tea_master_wang", "茶艺师小王", "douyin", 540_000, ["tea"], "浙江杭州", "周一 20:00-24:00; 周四 20:00-24:00; 周日 19:00-23:00"),
     ("fruit_hunter", "鲜果猎人", "douyin", 2_800_000, ["fruit"], "上海", "周三 19:00-23:00; 周五 20:00-24:00; 周六 20:00-24:00"),
     ("gansu_apple", "礼县苹果哥", "kuaishou", 45_000, ["fruit"], "甘肃陇南", EVENINGS),
@@ -56,9 +56,26 @@ STREAMERS = [
     ("super_anchor", "头部主播薇姐", "taobao", 5_000_000, ["fruit", "tea", "grain", "snack"], "浙江杭州", "周六 19:00-24:00; 周日 19:00-24:00"),
 ]
 
+# Who each host is, read out on the streamer pages: farmers, a county official, influencers.
+BIOS = {
+    "yijun_xiaomei": "宜君返乡青年，在自家果园里直播卖苹果和玉米糁。",
+    "xunwu_laozhong": "寻乌果农，和邻居一年在直播间卖出十万公斤百香果。",
+    "puan_chanong": "普安茶农，在茶园里演示搅搅茶的喝法。",
+    "county_li": "分管农业的副县长，走进直播间为县里的农产品代言。",
+    "nongjia_dajie": "重庆山里的农家大姐，直播做饭，顺手卖土特产。",
+    "tea_master_wang": "茶艺师，讲茶、泡茶、带茶。",
+    "fruit_hunter": "全国跑产地的水果达人，专挑当季鲜果。",
+    "gansu_apple": "礼县果农，在果园里现摘现发花牛苹果。",
+    "health_tea_lin": "养生博主，推荐花草茶和健康零食。",
+    "xinjiang_guazi": "喀什小伙，直播瓜地，带货伽师瓜。",
+    "chongqing_mala": "重庆美食博主，麻辣零食和山货都能带。",
+    "super_anchor": "淘宝头部主播，每个直播间都带一件助农好物。",
+}
+
 CAMPAIGN_NAME = "One More Agriproduct · Double 11 / 多一件农产品 · 双十一助农"
 CAMPAIGN_DESCRIPTION = "双十一期间，每个直播间至少推介一款来自欠发达县的农产品。"
 CAMPAIGN_DAYS = 14
+CAMPAIGN_RULES = {"min_agri_products_per_session": 1, "max_products_per_session": 5, "target_net_fen": 50_000_000}
 COMMISSIONER = ("commissioner", "one-more-agri-2026")
 STREAMER_USER = ("xiaomei", "xiaomei-live-2026", "yijun_xiaomei")
 

@@ -2,37 +2,24 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import time
 
 import pytest
 import requests
 from playwright.sync_api import expect
-from sqlalchemy import create_engine, text
 
 from coordinator.domain.ingest import signature_for
 from tests import databases
-from tests.servers import ROOT, ServerProcess
+from tests.servers import ServerProcess, load_demo
 
 
 @pytest.fixture(scope="module")
 def screen_server(sqlite_template, tmp_path_factory):
     """A demo server, its screen path and an ingest key to sell with."""
     url = databases.copy_sqlite(sqlite_template, tmp_path_factory.mktemp("screen") / "screen.sqlite3")
-    env = {**os.environ, "DATABASE_URL": url, "SCHEDULER_MODE": "off"}
-    demo = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "demo"], cwd=ROOT, env=env, check=True,
-                          capture_output=True, text=True, timeout=60).stdout.splitlines()
-    key_id, secret = next(line for line in demo if line.startswith("Ingest key:")).split()[-2:]
-    engine = create_engine(url)
-    with engine.connect() as connection:
-        session_id, product_id = connection.execute(text(
-            "SELECT s.id, l.product_id FROM live_sessions s JOIN lineup_items l ON l.session_id = s.id "
-            "WHERE s.status = 'live' ORDER BY l.position LIMIT 1")).one()
-    engine.dispose()
+    demo = load_demo(url)
     server = ServerProcess(url).start()
-    yield server, demo[-1], key_id, secret, session_id, product_id
+    yield server, demo.screen_path, demo.key_id, demo.secret, demo.session_id, demo.product_id
     server.stop()
 
 

@@ -2,9 +2,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import threading
 import time
 
@@ -14,22 +11,7 @@ from sqlalchemy import create_engine, text
 
 from coordinator.domain.ingest import signature_for
 from tests import databases
-from tests.servers import ROOT, ServerProcess
-
-
-def prepare(url: str) -> tuple[str, str, int, int]:
-    """A demo database: the ingest key and a live session's first product."""
-    env = {**os.environ, "DATABASE_URL": url, "SCHEDULER_MODE": "off"}
-    lines = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "demo"], cwd=ROOT, env=env, check=True,
-                           capture_output=True, text=True, timeout=60).stdout.splitlines()
-    key_id, secret = next(line for line in lines if line.startswith("Ingest key:")).split()[-2:]
-    engine = create_engine(url)
-    with engine.connect() as connection:
-        session_id, product_id = connection.execute(text(
-            "SELECT s.id, l.product_id FROM live_sessions s JOIN lineup_items l ON l.session_id = s.id "
-            "WHERE s.status = 'live' ORDER BY l.position LIMIT 1")).one()
-    engine.dispose()
-    return key_id, secret, session_id, product_id
+from tests.servers import ServerProcess, load_demo
 
 
 def post(base: str, key_id: str, secret: str, event: dict) -> int:
@@ -63,7 +45,8 @@ def test_kill_9_loses_nothing_acknowledged_and_retries_count_once(backend, sqlit
         url = databases.create_postgres_database()
         databases.migrate(url)
     try:
-        key_id, secret, session_id, product_id = prepare(url)
+        demo = load_demo(url)
+        key_id, secret, session_id, product_id = demo.key_id, demo.secret, demo.session_id, demo.product_id
         server = ServerProcess(url).start()
         acknowledged, unanswered, stop = {}, {}, threading.Event()
 

@@ -3,21 +3,18 @@ once, and with Redis down sales are still stored and screens resync when it retu
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
-import sys
 import threading
 import time
 
 import pytest
 import requests
 import socketio
-from sqlalchemy import create_engine, text
 
 from coordinator.domain.ingest import signature_for
 from tests import databases
-from tests.servers import ROOT, ServerProcess, free_port
+from tests.servers import ServerProcess, free_port, load_demo
 
 
 class PrivateRedis:
@@ -59,17 +56,9 @@ def cluster(sqlite_template):
     servers = []
     try:
         databases.migrate(url)
-        env = {**os.environ, "DATABASE_URL": url, "SCHEDULER_MODE": "off"}
-        lines = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "demo"], cwd=ROOT, env=env, check=True,
-                               capture_output=True, text=True, timeout=60).stdout.splitlines()
-        key = next(line for line in lines if line.startswith("Ingest key:")).split()[-2:]
-        token = next(line for line in lines if line.startswith("Commissioner API token:")).split()[-1]
-        engine = create_engine(url)
-        with engine.connect() as connection:
-            session_id, product_id, campaign_id = connection.execute(text(
-                "SELECT s.id, l.product_id, s.campaign_id FROM live_sessions s JOIN lineup_items l ON l.session_id = s.id "
-                "WHERE s.status = 'live' ORDER BY l.position LIMIT 1")).one()
-        engine.dispose()
+        demo = load_demo(url)
+        key, token = (demo.key_id, demo.secret), demo.api_token
+        campaign_id, session_id, product_id = demo.campaign_id, demo.session_id, demo.product_id
         redis_server.start()
         queue = f"redis://127.0.0.1:{redis_server.port}/0"
         servers = [ServerProcess(url, SOCKETIO_MESSAGE_QUEUE=queue).start() for _ in range(2)]
