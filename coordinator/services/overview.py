@@ -10,7 +10,7 @@ from coordinator.domain.enums import SessionStatus
 from coordinator.extensions import db
 from coordinator.services.scope import visible_county_ids
 from coordinator.models import (
-    Campaign, CampaignProduct, CampaignStreamer, County, LiveSession, Product, Streamer, User,
+    Campaign, CampaignProduct, CampaignStreamer, County, LiveSession, Product, Streamer, TallyCounter, User,
 )
 
 
@@ -49,11 +49,14 @@ def commissioner_summary(user: User) -> CommissionerSummary:
         .outerjoin(streamers, streamers.c.campaign_id == Campaign.id)
         .order_by(Campaign.starts_at.desc())
     ).all()
+    sales = dict(db.session.execute(
+        select(TallyCounter.scope_id, TallyCounter.gross_fen - TallyCounter.refunded_fen).where(
+            TallyCounter.scope == "campaign", TallyCounter.dimension == "total")).all())
     return CommissionerSummary(
         counties=list(db.session.scalars(county_query)),
         product_count=db.session.scalar(product_query) or 0,
         streamer_count=db.session.scalar(select(func.count(Streamer.id)).where(Streamer.archived_at.is_(None))) or 0,
-        campaigns=[{"campaign": c, "products": p, "streamers": s} for c, p, s in rows],
+        campaigns=[{"campaign": c, "products": p, "streamers": s, "net_fen": sales.get(c.id, 0)} for c, p, s in rows],
     )
 
 

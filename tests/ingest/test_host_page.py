@@ -45,3 +45,17 @@ def test_only_the_host_opens_the_page(app, shop):
     assert login(app, "other").get(f"/my/sessions/{shop.session_id}/live").status_code == 404
     assert login(app, "chief").get(f"/my/sessions/{shop.session_id}/live").status_code == 403
     assert app.test_client().get(f"/my/sessions/{shop.session_id}/live").status_code == 302
+
+
+def test_dashboard_shows_each_campaigns_net_sales(app, client, shop, clock):
+    body = json.dumps({"events": [event(shop, "o-1", quantity=2, amount_fen=7980),
+                                  event(shop, "r-1", kind="refund", amount_fen=3990)]}).encode()
+    client.post("/api/v1/sales", data=body, headers=signed_headers(shop, body, int(clock().timestamp())))
+    with app.app_context():
+        from coordinator.extensions import db
+        from coordinator.models import User
+
+        db.session.query(User).filter_by(username="chief").one().is_admin = True
+        db.session.commit()
+    page = login(app, "chief").get("/").get_data(as_text=True)
+    assert "¥39.90" in page  # 79.80 sold, 39.90 refunded
