@@ -1,4 +1,5 @@
 import logging
+from contextlib import contextmanager
 from logging.config import fileConfig
 
 from flask import current_app
@@ -92,14 +93,56 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            # SQLite's DDL is transactional (Alembic assumes not, for old pysqlite drivers;
+            # coordinator/database.py has SQLAlchemy emit BEGIN itself): run every pending
+            # revision in one transaction, so a failed upgrade leaves the database as it was.
+            conf_args = {**conf_args, "transactional_ddl": True}
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
             **conf_args
         )
 
-        with context.begin_transaction():
-            context.run_migrations()
+        with sqlite_foreign_keys_off(connection):
+            with context.begin_transaction():
+                context.run_migrations()
+                check_sqlite_foreign_keys(connection)
+
+
+@contextmanager
+def sqlite_foreign_keys_off(connection):
+    """On SQLite, batch migrations copy a table and drop the old one. With foreign keys on,
+    that DROP deletes the rows of ON DELETE CASCADE children, or fails for RESTRICT ones
+    (https://alembic.sqlalchemy.org/en/latest/batch.html). The pragma is ignored inside a
+    transaction, so it is set on the driver connection before alembic begins one."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    driver = connection.connection.driver_connection
+    if driver.in_transaction:
+        raise RuntimeError("migrations must start outside a transaction on SQLite")
+    driver.execute("PRAGMA foreign_keys = OFF")
+    try:
+        yield
+    finally:
+        # The connection goes back to the pool, where every connection must enforce foreign
+        # keys: end whatever is left open, switch them on, and discard the connection if that
+        # did not take.
+        if connection.in_transaction():
+            connection.rollback()
+        driver.execute("PRAGMA foreign_keys = ON")
+        if driver.execute("PRAGMA foreign_keys").fetchone()[0] != 1:
+            connection.invalidate()
+
+
+def check_sqlite_foreign_keys(connection):
+    """Refuse to commit a migration that left rows pointing at nothing (rolls it all back)."""
+    if connection.dialect.name != "sqlite":
+        return
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        raise RuntimeError(f"the migration left rows with dangling foreign keys: {broken[:10]}")
 
 
 if context.is_offline_mode():

@@ -73,7 +73,9 @@ class IngestKey(Base):
     secret: Mapped[str] = mapped_column(String(128))
     previous_secret: Mapped[Optional[str]] = mapped_column(String(128))
     previous_valid_until: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
-    created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_by_id: Mapped[Optional[int]] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     revoked_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
 

@@ -50,8 +50,10 @@ class UTCDateTime(TypeDecorator):
 
 
 JSONType = JSON().with_variant(JSONB(), "postgresql")
-# Sums of fen pass 2**31 quickly (RMB 21 million); SQLite keeps INTEGER either way.
-Money = BigInteger().with_variant(Integer(), "sqlite")
+# 64-bit on PostgreSQL; on SQLite INTEGER is already 64-bit, and only INTEGER PRIMARY KEY aliases the rowid.
+BigInt = BigInteger().with_variant(Integer(), "sqlite")
+# Sums of fen pass 2**31 quickly (RMB 21 million), so money is always 64-bit.
+Money = BigInt
 
 
 class Base(DeclarativeBase):

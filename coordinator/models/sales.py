@@ -7,7 +7,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, UniqueConst
 from sqlalchemy.orm import Mapped, mapped_column
 
 from coordinator.domain.enums import SaleKind, TallyDimension, TallyScope, sql_in
-from coordinator.models.base import Base, Money, UTCDateTime, utcnow
+from coordinator.models.base import Base, BigInt, Money, UTCDateTime, utcnow
 
 
 class SaleEvent(Base):
@@ -21,7 +21,8 @@ class SaleEvent(Base):
         CheckConstraint("amount_fen >= 0", name="amount_not_negative"),
     )
 
-    id: Mapped[int] = mapped_column(Money, primary_key=True)
+    id: Mapped[int] = mapped_column(BigInt, primary_key=True)
+    # Indexed by the unique (ingest key, order id), which it leads.
     ingest_key_id: Mapped[int] = mapped_column(ForeignKey("ingest_keys.id", ondelete="RESTRICT"))
     order_id: Mapped[str] = mapped_column(String(128))
     kind: Mapped[str] = mapped_column(String(8))
@@ -60,7 +61,7 @@ class TallyCounter(Base):
     units: Mapped[int] = mapped_column(Integer, default=0)
     gross_fen: Mapped[int] = mapped_column(Money, default=0)
     refunded_fen: Mapped[int] = mapped_column(Money, default=0)
-    seq: Mapped[int] = mapped_column(Money, default=0)
+    seq: Mapped[int] = mapped_column(BigInt, default=0)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 

@@ -24,6 +24,7 @@ class LiveSession(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="RESTRICT"), index=True)
+    # Indexed by ix_live_sessions_streamer_start, which it leads.
     streamer_id: Mapped[int] = mapped_column(ForeignKey("streamers.id", ondelete="RESTRICT"))
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -67,7 +68,8 @@ class SessionReminder(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    session_id: Mapped[int] = mapped_column(ForeignKey("live_sessions.id", ondelete="CASCADE"), index=True)
+    # Indexed by the unique constraint, which it leads.
+    session_id: Mapped[int] = mapped_column(ForeignKey("live_sessions.id", ondelete="CASCADE"))
     lead_minutes: Mapped[int] = mapped_column(Integer)
     # The start the reminder was for: a rescheduled session earns fresh reminders.
     session_starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
