@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -32,7 +33,8 @@ def signature_for(secret: str, timestamp: str, body: bytes) -> str:
 
 def timestamp_problem(timestamp: str | None, now: datetime) -> str | None:
     """Why a timestamp header is unacceptable, or None when it is within 300 s of now."""
-    if not timestamp or not timestamp.strip().isdigit():
+    # ASCII digits only: str.isdigit() also accepts "²", and an unbounded run of digits is not a time.
+    if not timestamp or not re.fullmatch(r"[0-9]{1,12}", timestamp.strip()):
         return "X-Coordinator-Timestamp must be unix seconds"
     if abs(now.timestamp() - int(timestamp)) > MAX_CLOCK_SKEW_S:
         return "X-Coordinator-Timestamp is more than 300 s from the server's clock"

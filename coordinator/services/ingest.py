@@ -119,6 +119,9 @@ def store(key_row_id: int, events: list[SaleEventIn], batch: bool) -> IngestResu
              "session_id": fact.session_id, "product_id": fact.product_id, "county_id": fact.county_id,
              "streamer_id": fact.streamer_id, "quantity": event.quantity, "amount_fen": event.amount_fen,
              "occurred_at": event.occurred_at, "received_at": now} for event, fact in first.values()]
+    # In order-id order, so two overlapping batches take their unique-index locks in the same order and
+    # cannot deadlock each other on PostgreSQL.
+    rows.sort(key=lambda row: row["order_id"])
     connection = db.session.connection()
     inserted = set(connection.execute(_statements(connection.dialect.name)[0], rows).scalars())
     new_facts = [fact for order_id, (_event, fact) in first.items() if order_id in inserted]

@@ -76,7 +76,8 @@ def test_the_same_order_id_under_another_key_is_another_order(app, client, shop,
     assert client.post("/api/v1/sales", data=body, headers=headers).get_json() == {"accepted": 1, "duplicates": 0}
 
 
-@pytest.mark.parametrize("broken", ["no key", "unknown key", "no timestamp", "words for a timestamp", "stale timestamp",
+@pytest.mark.parametrize("broken", ["no key", "unknown key", "no timestamp", "words for a timestamp", "superscript digits",
+                                    "a thousand digits", "stale timestamp",
                                     "future timestamp", "no signature", "signature without scheme", "wrong signature",
                                     "signature of another body", "wrong secret"])
 def test_bad_credentials_are_401_and_store_nothing(app, client, shop, clock, broken):
@@ -91,6 +92,10 @@ def test_bad_credentials_are_401_and_store_nothing(app, client, shop, clock, bro
         del headers["X-Coordinator-Timestamp"]
     elif broken == "words for a timestamp":
         headers["X-Coordinator-Timestamp"] = "yesterday"
+    elif broken == "superscript digits":
+        headers["X-Coordinator-Timestamp"] = "²³"
+    elif broken == "a thousand digits":
+        headers["X-Coordinator-Timestamp"] = "9" * 1000
     elif broken in ("stale timestamp", "future timestamp"):
         headers = signed_headers(shop, body, now - 301 if broken == "stale timestamp" else now + 301)
     elif broken == "no signature":
@@ -155,8 +160,13 @@ def test_a_body_over_two_mebibytes_is_413(app, shop, post):
     ({"quantity": 0}, "quantity"), ({"quantity": "2"}, "quantity"), ({"amount_fen": -1}, "amount_fen"),
     ({"amount_fen": 39.9}, "amount_fen"), ({"kind": "gift"}, "kind"), ({"occurred_at": "2026-11-11T20:00:00"}, "occurred_at"),
     ({"id": ""}, "id"), ({"session_id": None}, "session_id"),
+    ({"quantity": 2**63}, "quantity"), ({"amount_fen": 2**70}, "amount_fen"), ({"session_id": 2**40}, "session_id"),
+    ({"product_id": 2**63}, "product_id"), ({"id": "o\x00-2"}, "id"), ({"id": "o\n2"}, "id"),
+    ({"occurred_at": "0001-01-01T00:00:00+14:00"}, "occurred_at"),
+    ({"occurred_at": "9999-12-31T23:59:59-12:00"}, "occurred_at"),
 ], ids=["zero-quantity", "string-quantity", "negative-amount", "float-amount", "unknown-kind", "time-without-offset",
-        "empty-id", "null-session"])
+        "empty-id", "null-session", "huge-quantity", "huge-amount", "huge-session", "huge-product", "nul-in-id",
+        "newline-in-id", "year-1", "year-9999"])
 def test_one_bad_event_rejects_the_whole_batch_naming_its_index(app, shop, post, bad, field):
     problem = assert_problem(post({"events": [event(shop, "o-1"), event(shop, "o-2", **bad)]}), 422)
     assert [(e["index"], e["field"]) for e in problem["errors"]] == [(1, field)]
