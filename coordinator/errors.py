@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, abort, jsonify, render_template, request
 from flask_babel import get_locale, gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
 from coordinator.domain.errors import DomainError, FieldError
+from coordinator.schemas.common import MAX_INT32
 
 log = logging.getLogger(__name__)
 
@@ -115,8 +117,30 @@ def handle_unexpected(error: Exception):
     return _page(500, title, detail)
 
 
+def handle_out_of_range(error: Exception):
+    """A value the database cannot hold that slipped past validation: the caller's mistake, not a crash."""
+    from coordinator.extensions import db
+
+    db.session.rollback()
+    log.warning("value out of range on %s %s: %s", request.method, request.path, error)
+    detail = "A value is outside the range the coordinator accepts."
+    if wants_problem_json():
+        return problem_response(422, "Invalid values", detail)
+    title, friendly = _friendly_http_text(422)
+    return _page(422, title, friendly)
+
+
+def refuse_ids_beyond_the_database(endpoint: str | None, values: dict | None) -> None:
+    """An id in the URL larger than any key the database holds names nothing: 404 before any query runs."""
+    if values and any(type(value) is int and value > MAX_INT32 for value in values.values()):
+        abort(404)
+
+
 def init_app(app: Flask) -> None:
-    """Register the error handlers on the application."""
+    """Register the error handlers, and the 404 for ids beyond the database."""
+    app.url_value_preprocessor(refuse_ids_beyond_the_database)
+    app.register_error_handler(OverflowError, handle_out_of_range)
+    app.register_error_handler(DataError, handle_out_of_range)
     app.register_error_handler(DomainError, handle_domain_error)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(Exception, handle_unexpected)

@@ -5,6 +5,7 @@ from typing import Any, Callable, Optional
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from coordinator.schemas.common import MAX_INT32
 from coordinator.services.listing import MAX_PER_PAGE, Page
 
 
@@ -13,7 +14,7 @@ class ListQuery(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
 
-    page: int = Field(1, ge=1)
+    page: int = Field(1, ge=1, le=MAX_INT32)
     per_page: int = Field(50, ge=1, le=MAX_PER_PAGE)
     sort: Optional[str] = Field(None, max_length=40, description="a field name; prefix '-' for descending")
     q: Optional[str] = Field(None, max_length=100, description="text search in names")

@@ -13,6 +13,7 @@ from coordinator.api.common import ListQuery, PageOut, dump, page_body, patch_ch
 from coordinator.api.spec import api_spec
 from coordinator.domain.enums import Role
 from coordinator.schemas.catalog import ProductIn, ProductPatch
+from coordinator.schemas.common import PlausibleDate, QueryInt
 from coordinator.services import catalog
 
 
@@ -40,10 +41,10 @@ class ProductOut(BaseModel):
 class ProductQuery(ListQuery):
     """Filters of the product list."""
 
-    county_id: Optional[int] = None
+    county_id: Optional[QueryInt] = None
     category: Optional[str] = Field(None, max_length=64)
     is_agricultural: Optional[bool] = None
-    in_season_on: Optional[date] = Field(None, description="only products in their harvest window that day")
+    in_season_on: Optional[PlausibleDate] = Field(None, description="only products in their harvest window that day")
     include_archived: bool = False
 
 

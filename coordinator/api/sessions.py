@@ -1,7 +1,6 @@
 """Sessions: /api/v1/sessions (create, read, list, reschedule, cancel), /me/sessions and auto-planning."""
 from __future__ import annotations
 
-import datetime as dt
 from datetime import datetime
 from typing import Annotated, Optional
 
@@ -14,7 +13,7 @@ from coordinator.api.common import ListQuery, PageOut, page_body, patch_changes
 from coordinator.api.spec import api_spec
 from coordinator.api.validation import AwareTime, RequestModel, StrictInt
 from coordinator.domain.enums import Role, SessionStatus
-from coordinator.schemas.common import text
+from coordinator.schemas.common import PlausibleDate, QueryInt, text
 from coordinator.services import autoplan, sessions
 
 ProductIds = Annotated[list[StrictInt], Field(min_length=1, max_length=50)]
@@ -62,9 +61,9 @@ class SessionOut(BaseModel):
 class SessionQuery(ListQuery):
     """Filters of the session list; day is a date in COORDINATOR_TIMEZONE."""
 
-    campaign_id: Optional[int] = None
-    streamer_id: Optional[int] = None
-    day: Optional[dt.date] = None
+    campaign_id: Optional[QueryInt] = None
+    streamer_id: Optional[QueryInt] = None
+    day: Optional[PlausibleDate] = None
     status: Optional[SessionStatus] = None
 
 

@@ -14,6 +14,7 @@ from coordinator.api.spec import api_spec
 from coordinator.domain.catalog import format_clock
 from coordinator.domain.enums import Role
 from coordinator.schemas.catalog import SELF_EDITABLE, StreamerIn, StreamerPatch, WindowIn
+from coordinator.schemas.common import MAX_INT32
 from coordinator.domain.errors import PermissionDenied
 from coordinator.services import streamers
 
@@ -48,7 +49,7 @@ class StreamerQuery(ListQuery):
     platform: Optional[str] = Field(None, max_length=32)
     category: Optional[str] = Field(None, max_length=64)
     region: Optional[str] = Field(None, max_length=120)
-    min_followers: Optional[int] = Field(None, ge=0)
+    min_followers: Optional[int] = Field(None, ge=0, le=MAX_INT32)
     include_archived: bool = False
 
 

@@ -1,13 +1,14 @@
 """Inputs for products and streamers, validated the same way from JSON and from spreadsheets."""
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Optional
 
 from pydantic import Field, StringConstraints, field_validator
 
 from coordinator.domain.catalog import parse_clock
-from coordinator.schemas.common import Fen, NonNegativeInt, RequestModel, StrictBool, StrictInt, text as _text
+from coordinator.schemas.common import (
+    Fen, NonNegativeInt, PlausibleDate, RequestModel, StrictBool, StrictInt, text as _text,
+)
 
 Sku = Annotated[str, StringConstraints(strict=True, strip_whitespace=True, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")]
 SellingPoints = Annotated[list[_text(500, 1)], Field(max_length=20)]
@@ -23,8 +24,8 @@ class ProductIn(RequestModel):
     price_fen: Fen
     stock: NonNegativeInt
     is_agricultural: StrictBool = True
-    available_from: Optional[date] = Field(None, description="first day of the harvest window")
-    available_to: Optional[date] = Field(None, description="last day of the harvest window")
+    available_from: Optional[PlausibleDate] = Field(None, description="first day of the harvest window")
+    available_to: Optional[PlausibleDate] = Field(None, description="last day of the harvest window")
     unit: _text(32, 1) = "件"
     shipping_origin: _text(200) = ""
     selling_points: SellingPoints = []
@@ -41,8 +42,8 @@ class ProductPatch(RequestModel):
     price_fen: Optional[Fen] = None
     stock: Optional[NonNegativeInt] = None
     is_agricultural: Optional[StrictBool] = None
-    available_from: Optional[date] = None
-    available_to: Optional[date] = None
+    available_from: Optional[PlausibleDate] = None
+    available_to: Optional[PlausibleDate] = None
     unit: Optional[_text(32, 1)] = None
     shipping_origin: Optional[_text(200)] = None
     selling_points: Optional[SellingPoints] = None

@@ -1,18 +1,40 @@
 """Scalar types and the base of every input schema."""
 from __future__ import annotations
 
-from typing import Annotated
+import datetime as dt
+from typing import Annotated, TypeVar
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, Strict, StringConstraints
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, Strict, StringConstraints
+
+# The database's integer columns and keys are 32-bit; larger numbers are refused here, not by a driver error.
+MAX_INT32 = 2**31 - 1
+# RMB 10 billion: far above any real price, order or target, far below what 64-bit sums can hold.
+MAX_FEN = 10**12
+# Dates outside these years are typos, and near year 1 or 9999 converting time zones overflows.
+EARLIEST_YEAR, LATEST_YEAR = 1970, 2200
 
 # Strict scalars: "12" is not a number and 1 is not a string, as an integrator would expect.
-StrictInt = Annotated[int, Strict()]
+StrictInt = Annotated[int, Strict(), Field(ge=-MAX_INT32 - 1, le=MAX_INT32)]
 StrictStr = Annotated[str, Strict()]
 StrictBool = Annotated[bool, Strict()]
-Fen = Annotated[int, Strict(), Field(ge=0, description="Money in integer fen (1/100 yuan)")]
-NonNegativeInt = Annotated[int, Strict(), Field(ge=0)]
+Fen = Annotated[int, Strict(), Field(ge=0, le=MAX_FEN, description="Money in integer fen (1/100 yuan)")]
+NonNegativeInt = Annotated[int, Strict(), Field(ge=0, le=MAX_INT32)]
+# Query strings are text, so their numbers are lax, but bounded all the same.
+QueryInt = Annotated[int, Field(ge=-MAX_INT32 - 1, le=MAX_INT32)]
+
+When = TypeVar("When", dt.date, dt.datetime)
+
+
+def plausible_year(value: When) -> When:
+    """Refuse a date or time outside EARLIEST_YEAR..LATEST_YEAR."""
+    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise ValueError(f"must fall between the years {EARLIEST_YEAR} and {LATEST_YEAR}")
+    return value
+
+
 # Pydantic rejects an ISO 8601 time without an offset for AwareDatetime.
-AwareTime = AwareDatetime
+AwareTime = Annotated[AwareDatetime, AfterValidator(plausible_year)]
+PlausibleDate = Annotated[dt.date, AfterValidator(plausible_year)]
 
 
 class RequestModel(BaseModel):

@@ -3,16 +3,12 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from datetime import datetime
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, field_validator
+from coordinator.schemas.common import MAX_FEN, MAX_INT32, AwareTime
 
 MAX_EVENTS = 1000
-MAX_ID = 2**31 - 1  # the database's integer keys
 MAX_QUANTITY = 10**6
-MAX_AMOUNT_FEN = 10**12  # RMB 10 billion in one order: far above any real one, far below 64-bit sums
-# Times beyond these years are typos, and near year 1 or 9999 converting to UTC overflows.
-EARLIEST_YEAR, LATEST_YEAR = 1970, 2200
 
 
 class SaleEventIn(BaseModel):
@@ -23,18 +19,11 @@ class SaleEventIn(BaseModel):
     # Control characters (NUL above all, which PostgreSQL text refuses) are never part of an order id.
     id: Annotated[str, StringConstraints(strict=True, min_length=1, max_length=128, pattern=r"^[^\x00-\x1f\x7f]+$")]
     kind: Literal["order", "refund"]
-    session_id: Annotated[int, Field(strict=True, ge=1, le=MAX_ID)]
-    product_id: Annotated[int, Field(strict=True, ge=1, le=MAX_ID)]
+    session_id: Annotated[int, Field(strict=True, ge=1, le=MAX_INT32)]
+    product_id: Annotated[int, Field(strict=True, ge=1, le=MAX_INT32)]
     quantity: Annotated[int, Field(strict=True, gt=0, le=MAX_QUANTITY)]
-    amount_fen: Annotated[int, Field(strict=True, ge=0, le=MAX_AMOUNT_FEN)]
-    occurred_at: AwareDatetime
-
-    @field_validator("occurred_at")
-    @classmethod
-    def _plausible_year(cls, value: datetime) -> datetime:
-        if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
-            raise ValueError(f"occurred_at must fall between the years {EARLIEST_YEAR} and {LATEST_YEAR}")
-        return value
+    amount_fen: Annotated[int, Field(strict=True, ge=0, le=MAX_FEN)]
+    occurred_at: AwareTime
 
 
 ONE_EVENT = TypeAdapter(SaleEventIn)

@@ -9,11 +9,15 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
+from coordinator.domain.cells import to_list, to_windows
+from coordinator.domain.errors import FieldError, InvalidInput
 from coordinator.i18n import PLATFORM_NAMES
+from coordinator.schemas.common import MAX_FEN, MAX_INT32
 
 SKU_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$"
 HANDLE_PATTERN = r"^[A-Za-z0-9_.\-]{2,64}$"
 PLATFORMS = list(PLATFORM_NAMES.items())
+MAX_YUAN = MAX_FEN // 100
 
 
 class CountyForm(FlaskForm):
@@ -31,8 +35,8 @@ class ProductForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     sku = StringField(_l("SKU"), validators=[DataRequired(), Regexp(SKU_PATTERN, message=_l("Letters, digits, '.', '_' or '-'"))])
     category = StringField(_l("Category"), validators=[DataRequired(), Length(max=64)])
-    price_yuan = DecimalField(_l("Price (yuan)"), places=2, validators=[InputRequired(), NumberRange(min=0)])
-    stock = IntegerField(_l("Stock"), validators=[InputRequired(), NumberRange(min=0)])
+    price_yuan = DecimalField(_l("Price (yuan)"), places=2, validators=[InputRequired(), NumberRange(min=0, max=MAX_YUAN)])
+    stock = IntegerField(_l("Stock"), validators=[InputRequired(), NumberRange(min=0, max=MAX_INT32)])
     unit = StringField(_l("Unit"), default="件", validators=[DataRequired(), Length(max=32)])
     is_agricultural = BooleanField(_l("Agricultural product"), default=True)
     available_from = DateField(_l("Harvest window from"), validators=[Optional()])
@@ -48,12 +52,33 @@ class StreamerForm(FlaskForm):
     handle = StringField(_l("Handle"), validators=[DataRequired(), Regexp(HANDLE_PATTERN, message=_l("2 to 64 letters, digits, '.', '_' or '-'"))])
     display_name = StringField(_l("Display name"), validators=[DataRequired(), Length(max=120)])
     platform = SelectField(_l("Platform"), choices=PLATFORMS)
-    followers = IntegerField(_l("Followers"), validators=[InputRequired(), NumberRange(min=0)])
+    followers = IntegerField(_l("Followers"), validators=[InputRequired(), NumberRange(min=0, max=MAX_INT32)])
     categories = StringField(_l("Categories (comma separated)"), validators=[DataRequired(), Length(max=500)])
     region = StringField(_l("Region"), validators=[Length(max=120)])
     availability = TextAreaField(_l("Weekly availability"), validators=[Length(max=2000)],
                                  description=_l("For example: 周五 19:00-24:00; Sat 20:00-23:00"))
     bio = TextAreaField(_l("About"), validators=[Length(max=2000)])
+
+
+class ProfileForm(StreamerForm):
+    """What a streamer keeps up to date themself; the handle and follower count stay with the commissioner."""
+
+    handle = None
+    followers = None
+
+
+def streamer_changes(form: StreamerForm) -> tuple[dict, list[tuple[int, int, int]]]:
+    """The streamer fields a form carries, cleaned, and its weekly windows (InvalidInput on a bad window)."""
+    try:
+        windows = to_windows(form.availability.data) if (form.availability.data or "").strip() else []
+    except ValueError as exc:
+        raise InvalidInput(str(exc), [FieldError(str(exc), field="availability")]) from exc
+    data = {"display_name": form.display_name.data.strip(), "platform": form.platform.data,
+            "categories": to_list(form.categories.data, tags=True), "region": (form.region.data or "").strip(),
+            "bio": (form.bio.data or "").strip()}
+    if form.handle is not None:
+        data.update(handle=form.handle.data.strip(), followers=form.followers.data)
+    return data, windows
 
 
 class CampaignForm(FlaskForm):
@@ -66,7 +91,8 @@ class CampaignForm(FlaskForm):
                                                  validators=[InputRequired(), NumberRange(min=0, max=50)])
     max_products_per_session = IntegerField(_l("At most N products per session"), default=5,
                                             validators=[InputRequired(), NumberRange(min=1, max=50)])
-    target_yuan = DecimalField(_l("Sales target (yuan)"), places=2, validators=[Optional(), NumberRange(min=0)])
+    target_yuan = DecimalField(_l("Sales target (yuan)"), places=2,
+                              validators=[Optional(), NumberRange(min=0, max=MAX_YUAN)])
     description = TextAreaField(_l("Description"), validators=[Length(max=5000)])
 
 
