@@ -39,19 +39,23 @@ class TallyCoalescer:
         now = self._clock()
         with self._lock:
             due = {s for s in self._dirty if now - self._last.get(s, -INTERVAL_S) >= INTERVAL_S}
-        sent = set()
+            # Taken out before sending: a sale marked while its scope's snapshot is being read and sent
+            # marks it dirty again, so that sale's numbers go out in the next push instead of being lost.
+            self._dirty -= due
+        unsent = set()
         for scope in sorted(due):
             # Another process may have pushed this scope a moment ago (shared limit through Redis).
             if not self._may_send(*scope):
+                unsent.add(scope)
                 continue
+            self._last[scope] = now
             try:
                 self._send(*scope)
-            except Exception:  # noqa: BLE001 - a lost push is resynced by the next one or a resubscribe
-                log.exception("tally push for %s failed", scope)
-            self._last[scope] = now
-            sent.add(scope)
+            except Exception as error:  # noqa: BLE001 - retried at the scope's next turn
+                log.warning("tally push for %s failed, retrying: %s", scope, error)
+                unsent.add(scope)
         with self._lock:
-            self._dirty -= sent
+            self._dirty |= unsent
             if not self._dirty:
                 return None
             return max(0.0, min(INTERVAL_S - (now - self._last.get(s, -INTERVAL_S)) for s in self._dirty)) or 0.02

@@ -38,17 +38,49 @@ def test_coalescer_sends_each_scope_at_most_every_quarter_second():
     assert ("campaign", 1) not in coalescer._dirty or ticks.now - campaign_sends[-1] < 0.25
 
 
-def test_a_failed_send_does_not_stop_other_scopes():
-    sent = []
+def test_a_failed_send_does_not_stop_other_scopes_and_is_retried_at_its_next_turn():
+    sent, ticks, redis_down = [], Ticks(), [True]
 
     def send(scope, scope_id):
-        if scope_id == 1:
+        if scope_id == 1 and redis_down[0]:
             raise ConnectionError("redis is down")
         sent.append(scope_id)
-    coalescer = TallyCoalescer(send, clock=Ticks())
+    coalescer = TallyCoalescer(send, clock=ticks)
     coalescer._dirty |= {("campaign", 1), ("campaign", 2)}
-    coalescer.flush()
+    assert coalescer.flush() == pytest.approx(0.25)
     assert sent == [2]
+    redis_down[0] = False
+    ticks.now += 0.25
+    assert coalescer.flush() is None
+    assert sent == [2, 1]
+
+
+def test_a_sale_marked_while_its_scope_is_being_sent_is_pushed_next_turn():
+    """The snapshot read during a send may predate a sale committed meanwhile: that sale must not be lost."""
+    sent, ticks = [], Ticks()
+    coalescer = TallyCoalescer(lambda scope, scope_id: None, clock=ticks, autostart=False)
+
+    def send(scope, scope_id):
+        sent.append(ticks.now)
+        if len(sent) == 1:
+            coalescer.mark({(scope, scope_id)})  # a sale commits while the first push is on its way
+    coalescer._send = send
+    coalescer.mark({("campaign", 1)})
+    assert coalescer.flush() == pytest.approx(0.25)  # not None: the new sale still waits
+    ticks.now += 0.25
+    assert coalescer.flush() is None
+    assert sent == [100.0, 100.25]
+
+
+def test_a_scope_another_process_just_pushed_waits_for_its_next_turn():
+    sent, ticks, allowed = [], Ticks(), [False]
+    coalescer = TallyCoalescer(lambda scope, scope_id: sent.append(scope_id), may_send=lambda s, i: allowed[0],
+                               clock=ticks, autostart=False)
+    coalescer.mark({("campaign", 1)})
+    assert coalescer.flush() is not None and sent == []
+    allowed[0] = True
+    ticks.now += 0.25
+    assert coalescer.flush() is None and sent == [1]
 
 
 @pytest.fixture
