@@ -79,6 +79,8 @@ class Config:
 
     LOGIN_FREE_FAILURES = _env_int("LOGIN_FREE_FAILURES", 3)
     LOGIN_MAX_DELAY_S = _env_int("LOGIN_MAX_DELAY_S", 300)
+    # How long a one-time login link a commissioner sends a streamer stays valid.
+    LOGIN_LINK_HOURS = _env_int("LOGIN_LINK_HOURS", 24)
 
     # Pairing: how many units a session is expected to sell (a product's capacity is stock // this), and
     # overrides of coordinator.domain.pairing_model.PairingWeights, e.g. {"category": 4.0}; documented there.

@@ -1,5 +1,5 @@
 """Typed SQLAlchemy 2 models; importing this package registers every table."""
-from coordinator.models.accounts import ApiToken, IngestKey, LoginThrottle, ScreenToken, User
+from coordinator.models.accounts import ApiToken, IngestKey, LoginLink, LoginThrottle, ScreenToken, User
 from coordinator.models.audit import AuditEntry
 from coordinator.models.base import Base, utcnow
 from coordinator.models.campaigns import Campaign, CampaignProduct, CampaignStreamer, Pairing
@@ -11,6 +11,6 @@ from coordinator.models.sessions import LineupItem, LiveSession, SessionReminder
 __all__ = [
     "ApiToken", "AuditEntry", "AvailabilityWindow", "Base", "Campaign", "CampaignProduct",
     "CampaignStreamer", "CommissionerCounty", "County", "IngestKey", "LineupItem", "LiveSession",
-    "LoginThrottle", "Pairing", "Product", "SaleEvent", "ScreenToken", "SessionReminder",
+    "LoginLink", "LoginThrottle", "Pairing", "Product", "SaleEvent", "ScreenToken", "SessionReminder",
     "Streamer", "TallyCounter", "TallyMinute", "User", "utcnow",
 ]

@@ -1,4 +1,4 @@
-"""Users and the credentials they hold: API tokens, ingest keys, screen tokens."""
+"""Users and the credentials they hold: API tokens, login links, ingest keys, screen tokens."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -59,6 +59,22 @@ class ApiToken(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     revoked_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+
+
+class LoginLink(Base):
+    """A one-time link that logs a streamer in; only its SHA-256 is stored, and it expires."""
+
+    __tablename__ = "login_links"
+    __table_args__ = (CheckConstraint("expires_at > created_at", name="expires_after_creation"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    prefix: Mapped[str] = mapped_column(String(16))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
 
 
 class IngestKey(Base):

@@ -5,30 +5,29 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from coordinator.domain import portal
 from coordinator.domain.errors import NotFound
 from coordinator.extensions import db
-from coordinator.models import Campaign, LiveSession, Product, TallyCounter, User
-from coordinator.services import tallies
-
-LOW_STOCK_SHARE = 0.1
+from coordinator.models import Campaign, LiveSession, Product, User
+from coordinator.services import briefs, tallies
 
 
 @dataclass
 class LineupRow:
-    """A product on air: its stock, what the campaign has sold of it so far, and what is left."""
+    """A product on air: its stock, what has been sold of it so far, and what is left."""
 
     product: Product
-    sold_in_campaign: int
+    sold: int
 
     @property
     def left(self) -> int:
-        """Stock not yet sold in this campaign (never below zero)."""
-        return max(0, self.product.stock - self.sold_in_campaign)
+        """Stock not yet sold, in any campaign (never below zero)."""
+        return portal.stock_left(self.product.stock, self.sold)
 
     @property
     def running_low(self) -> bool:
-        """Less than a tenth of the stock is left."""
-        return self.left <= self.product.stock * LOW_STOCK_SHARE
+        """A tenth of the stock or less is left."""
+        return portal.running_low(self.left, self.product.stock)
 
 
 @dataclass
@@ -48,9 +47,7 @@ def host_view(user: User, session_id: int) -> HostView:
         raise NotFound(f"There is no session {session_id}.")
     products = {p.id: p for p in db.session.scalars(select(Product).where(
         Product.id.in_([item.product_id for item in session.lineup])))}
-    sold = dict(db.session.execute(select(TallyCounter.dimension_id, TallyCounter.units).where(
-        TallyCounter.scope == "campaign", TallyCounter.scope_id == session.campaign_id,
-        TallyCounter.dimension == "product", TallyCounter.dimension_id.in_(products))).all())
+    sold = briefs.units_sold(list(products))
     rows = [LineupRow(products[item.product_id], sold.get(item.product_id, 0)) for item in session.lineup]
     return HostView(session, db.session.get(Campaign, session.campaign_id), rows,
                     tallies.read_snapshot("session", session.id))

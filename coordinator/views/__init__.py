@@ -7,18 +7,20 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """Register the page blueprints."""
     from coordinator.views import (  # noqa: F401 - the planning_* modules add routes to planning.bp
-        account, auth, main, planning, planning_campaigns, planning_catalog, planning_imports, planning_keys, planning_pairings,
+        account, auth, login_links, main, planning, planning_campaigns, planning_catalog, planning_imports, planning_keys, planning_pairings,
         planning_sessions,
         portal, screen,
     )
 
     from flask_babel import get_locale
 
+    from coordinator.domain.portal import picture_path
     from coordinator.i18n import category_name, platform_name
 
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.filters["platform"] = platform_name
     app.jinja_env.filters["category"] = category_name
+    app.jinja_env.filters["picture"] = lambda product: picture_path(product.category, product.image_url)
     app.register_blueprint(auth.bp)
     app.register_blueprint(main.bp)
     app.register_blueprint(account.bp)

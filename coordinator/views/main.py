@@ -5,7 +5,7 @@ from flask import Blueprint, Response, current_app, redirect, render_template, r
 from flask_login import current_user, login_required
 
 from coordinator.extensions import db
-from coordinator.services import ical, overview, pairings
+from coordinator.services import briefs, ical, overview, pairings
 from coordinator.views.forms import EmptyForm
 
 bp = Blueprint("main", __name__)
@@ -19,7 +19,8 @@ def home():
         return render_template("main/commissioner_home.html", summary=overview.commissioner_summary(current_user))
     feed = (url_for("main.ical_feed", token=ical.feed_token(current_user.streamer_id), _external=True)
             if current_user.streamer_id else None)
-    return render_template("main/streamer_home.html", summary=overview.streamer_summary(current_user),
+    summary = overview.streamer_summary(current_user)
+    return render_template("main/streamer_home.html", summary=summary, lineups=briefs.lineups(summary.upcoming),
                            pairings=pairings.streamer_pairings(current_user), answer_form=EmptyForm(), ical_url=feed)
 
 

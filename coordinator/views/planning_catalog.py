@@ -8,14 +8,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from coordinator.domain.cells import format_windows, to_list, to_windows
-from coordinator.domain.errors import DomainError, FieldError, InvalidInput
+from coordinator.domain.cells import format_windows, to_list
+from coordinator.domain.errors import DomainError
 from coordinator.extensions import db
 from coordinator.models import County
-from coordinator.services import catalog, scope, streamers
+from coordinator.services import catalog, login_links, scope, streamers
 from coordinator.views.forms import EmptyForm
 from coordinator.views.planning import bp, commissioner_required, show_errors, yuan_to_fen
-from coordinator.views.planning_forms import CountyForm, ProductForm, StreamerForm
+from coordinator.views.planning_forms import CountyForm, ProductForm, StreamerForm, streamer_changes
 
 
 def _county_choices() -> list[tuple[int, str]]:
@@ -118,20 +118,8 @@ def archive_product(product_id: int):
 def streamer_list():
     """All streamers with their platform, audience and availability."""
     page = streamers.list_streamers(1, 500, request.args.get("sort") or "handle", request.args.get("q"), {})
-    return render_template("planning/streamers.html", streamers=page.items, format_windows=format_windows)
-
-
-def _streamer_data(form: StreamerForm) -> tuple[dict, list[tuple[int, int, int]]]:
-    try:
-        windows = to_windows(form.availability.data) if (form.availability.data or "").strip() else []
-    except ValueError as exc:
-        raise InvalidInput(str(exc), [FieldError(str(exc), field="availability")]) from exc
-    data = {
-        "handle": form.handle.data.strip(), "display_name": form.display_name.data.strip(), "platform": form.platform.data,
-        "followers": form.followers.data, "categories": to_list(form.categories.data, tags=True),
-        "region": (form.region.data or "").strip(), "bio": (form.bio.data or "").strip(),
-    }
-    return data, windows
+    return render_template("planning/streamers.html", streamers=page.items, format_windows=format_windows,
+                           linkable=login_links.linkable_streamer_ids(current_user), link_form=EmptyForm())
 
 
 @bp.route("/streamers/new", methods=["GET", "POST"])
@@ -146,7 +134,7 @@ def streamer_form(streamer_id: int | None = None):
         form.availability.data = format_windows([(w.weekday, w.start_minute, w.end_minute) for w in streamer.availability])
     if form.validate_on_submit():
         try:
-            data, windows = _streamer_data(form)
+            data, windows = streamer_changes(form)
             if streamer is None:
                 streamers.create_streamer(current_user, data, windows)
             else:

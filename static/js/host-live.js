@@ -27,7 +27,7 @@
     });
   }
 
-  var socket = io("/live", { transports: ["websocket", "polling"] });
+  var socket = window.lccLive || io("/live", { transports: ["websocket", "polling"] });
   socket.on("connect", function () {
     socket.emit("subscribe", { session_id: sessionId }, function (ack) {
       indicator.dataset.state = ack && ack.ok ? "live" : "offline";

@@ -81,6 +81,8 @@ FRESH: dict[str, Callable[[Ids], dict[str, Any]]] = {
                                          "end_minute": 1440},
     "api_tokens": lambda ids: {"user_id": ids["commissioner"], "name": "ci", "prefix": "lcc_api_new",
                                "token_hash": "b" * 64, "created_at": T0},
+    "login_links": lambda ids: {"user_id": ids["streamer_user"], "created_by_id": ids["commissioner"],
+                                "prefix": "lcc_link_new", "token_hash": "e" * 64, "created_at": T0, "expires_at": T1},
     "screen_tokens": lambda ids: {"campaign_id": ids["campaign"], "name": "hall", "prefix": "lcc_scr_new",
                                   "token_hash": "d" * 64, "created_at": T0},
     "ingest_keys": lambda ids: {"key_id": "ik_new", "name": "platform", "secret": "s" * 64,
@@ -131,6 +133,7 @@ def seed(connection: Connection) -> Ids:
     add(connection, "tally_minutes", {**FRESH["tally_minutes"](ids), "minute": T0})
     add(connection, "login_throttles", {**FRESH["login_throttles"](ids), "key": "user:ada"})
     add(connection, "api_tokens", {**FRESH["api_tokens"](ids), "token_hash": "a" * 64})
+    add(connection, "login_links", {**FRESH["login_links"](ids), "token_hash": "f" * 64})
     add(connection, "commissioner_counties", {**FRESH["commissioner_counties"](ids), "county_id": ids["county"]})
     add(connection, "availability_windows", {**FRESH["availability_windows"](ids), "streamer_id": ids["streamer"]})
     add(connection, "lineup_items", {"session_id": ids["session"], "product_id": ids["product"], "position": 0})

@@ -71,6 +71,8 @@ CHECKS = [
     Case("session ends_at equal to starts_at", "live_sessions", same(ends_at=T0), "ck_live_sessions_slot_ordered"),
     Case("unknown session status", "live_sessions", same(status="paused"), "ck_live_sessions_status_valid"),
     Case("negative lineup position", "lineup_items", same(position=-1), "ck_lineup_items_position_not_negative"),
+    Case("login link expiring as it is made", "login_links", same(expires_at=T0),
+         "ck_login_links_expires_after_creation"),
     Case("reminder lead zero", "session_reminders", same(lead_minutes=0), "ck_session_reminders_lead_positive"),
     Case("unknown sale kind", "sale_events", same(kind="gift"), "ck_sale_events_kind_valid"),
     Case("sale quantity 0", "sale_events", same(quantity=0), "ck_sale_events_quantity_positive"),
@@ -107,6 +109,7 @@ UNIQUES = [
     Case("duplicate reminder", "session_reminders", same(lead_minutes=30),
          "uq_session_reminders_session_id_lead_minutes_session_starts_at"),
     Case("duplicate api token hash", "api_tokens", same(token_hash="a" * 64), "uq_api_tokens_token_hash"),
+    Case("duplicate login link hash", "login_links", same(token_hash="f" * 64), "uq_login_links_token_hash"),
     Case("duplicate screen token hash", "screen_tokens", same(token_hash="c" * 64), "uq_screen_tokens_token_hash"),
     Case("duplicate ingest key_id", "ingest_keys", same(key_id="ik_1"), "uq_ingest_keys_key_id"),
     Case("duplicate product enrolment", "campaign_products", lambda ids: {"product_id": ids["product"]},
@@ -264,12 +267,14 @@ def test_deleting_owners_cascades_or_clears_references(seeded):
         assert db.session.execute(select(tables["ingest_keys"].c.created_by_id)).scalar_one() is None
         assert set(db.session.scalars(select(tables["campaigns"].c.created_by_id))) == {None}
         assert db.session.execute(select(tables["audit_entries"].c.user_id)).scalar_one() is None
+        assert db.session.execute(select(tables["login_links"].c.created_by_id)).scalar_one() is None
 
         db.session.execute(delete(tables["sale_events"]))
         db.session.execute(delete(tables["live_sessions"]).where(tables["live_sessions"].c.id == ids["session"]))
         assert count("lineup_items") == 0 and count("session_reminders") == 0
 
         db.session.execute(delete(tables["users"]).where(tables["users"].c.id == ids["streamer_user"]))
+        assert count("login_links") == 0
         db.session.execute(delete(tables["campaign_streamers"]))
         db.session.execute(delete(tables["pairings"]))
         db.session.execute(delete(tables["streamers"]).where(tables["streamers"].c.id == ids["streamer"]))

@@ -98,7 +98,7 @@ def test_forged_feed_tokens_are_404_and_hosts_see_their_link(app, client, clock)
     client.post("/logout")
     client.post("/login", data={"username": logins.streamer[0], "password": logins.streamer[1]})
     home = client.get("/").get_data(as_text=True)
-    assert 'id="ical-link"' in home and "reminders.js" in home
+    assert 'id="ical-link"' in home and "portal.js" in home
     with app.app_context():
         host = db.session.query(User).filter_by(username=logins.streamer[0]).one()
         assert ical.feed_token(host.streamer_id) in home

@@ -1,0 +1,130 @@
+"""One-time login links a commissioner sends a streamer: made, audited, and redeemed exactly once."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy import select, update
+
+from coordinator import clock
+from coordinator.domain import portal
+from coordinator.domain import secrets as secret_rules
+from coordinator.domain.enums import Role
+from coordinator.domain.errors import NotAuthenticated, NotFound
+from coordinator.extensions import db
+from coordinator.models import (
+    AuditEntry, CampaignProduct, CampaignStreamer, LoginLink, Product, Streamer, User,
+)
+from coordinator.services import audit, scope
+
+
+@dataclass
+class IssuedLink:
+    """A new link: its secret token (shown once), whose account it opens, and until when."""
+
+    token: str
+    user: User
+    streamer: Streamer
+    expires_at: datetime
+    account_created: bool
+
+
+class LinkRefused(NotAuthenticated):
+    """A link that cannot log anyone in; `state` says why (unknown, used or expired)."""
+
+    state: str = "unknown"
+
+
+REFUSALS = {"unknown": "This login link is not known.", "used": "This login link was already used.",
+            "expired": "This login link has expired."}
+
+
+def linkable_streamer_ids(user: User) -> set[int] | None:
+    """Streamers a commissioner may send links to (None: every one, for admins).
+
+    A streamer is theirs when enrolled in a campaign that carries a product of their counties,
+    or when they registered the streamer themselves.
+    """
+    counties = scope.visible_county_ids(user)
+    if counties is None:
+        return None
+    enrolled = select(CampaignStreamer.streamer_id).join(
+        CampaignProduct, CampaignProduct.campaign_id == CampaignStreamer.campaign_id).join(
+        Product, Product.id == CampaignProduct.product_id).where(Product.county_id.in_(counties))
+    created = select(AuditEntry.entity_id).where(
+        AuditEntry.entity_type == Streamer.__tablename__, AuditEntry.action == "create", AuditEntry.user_id == user.id)
+    return set(db.session.scalars(enrolled)) | set(db.session.scalars(created))
+
+
+def _streamer_for_link(user: User, streamer_id: int) -> Streamer:
+    streamer = db.session.get(Streamer, streamer_id)
+    allowed = linkable_streamer_ids(user)
+    if streamer is None or not user.is_commissioner or (allowed is not None and streamer.id not in allowed):
+        raise NotFound(f"There is no streamer {streamer_id} that you work with.")
+    return streamer
+
+
+def _account_for(streamer: Streamer) -> tuple[User, bool]:
+    """The streamer's user, made now (without a password) when they have none."""
+    user = db.session.scalar(select(User).where(User.streamer_id == streamer.id))
+    if user is not None:
+        return user, False
+    stem = portal.username_for(streamer.handle, set())
+    taken = set(db.session.scalars(select(User.username).where(User.username.startswith(stem))))
+    user = User(username=portal.username_for(streamer.handle, taken), role=Role.STREAMER.value, streamer_id=streamer.id)
+    db.session.add(user)
+    db.session.flush()
+    return user, True
+
+
+def create_link(user: User, streamer_id: int) -> IssuedLink:
+    """Make a one-time link for a streamer the commissioner works with, creating their account if needed."""
+    streamer = _streamer_for_link(user, streamer_id)
+    account, created = _account_for(streamer)
+    now = clock.now()
+    token = secret_rules.new_token("link")
+    link = LoginLink(user_id=account.id, created_by_id=user.id, prefix=secret_rules.token_prefix(token),
+                     token_hash=secret_rules.token_digest(token), created_at=now,
+                     expires_at=portal.link_expiry(now, current_app.config["LOGIN_LINK_HOURS"]))
+    db.session.add(link)
+    db.session.flush()
+    if created:
+        audit.record(user, "create", account, None, {"username": account.username, "role": account.role,
+                                                     "streamer_id": streamer.id})
+    audit.record(user, "login-link", streamer, None, {"user": account.username, "link": link.prefix,
+                                                      "expires_at": link.expires_at.isoformat()})
+    db.session.commit()
+    return IssuedLink(token, account, streamer, link.expires_at, created)
+
+
+def _refused(state: str) -> LinkRefused:
+    error = LinkRefused(REFUSALS[state])
+    error.state = state
+    return error
+
+
+def peek(token: str) -> tuple[LoginLink, User, Streamer]:
+    """A link that still works, with the account and streamer it opens, without using it up."""
+    link = db.session.scalar(select(LoginLink).where(LoginLink.token_hash == secret_rules.token_digest(token or "")))
+    user = db.session.get(User, link.user_id) if link is not None else None
+    if link is None or user is None or not user.active or user.streamer_id is None:
+        raise _refused("unknown")
+    state = portal.link_state(link.expires_at, link.used_at, clock.now())
+    if state is not portal.LinkState.VALID:
+        raise _refused(state.value)
+    return link, user, db.session.get(Streamer, user.streamer_id)
+
+
+def redeem(token: str) -> User:
+    """The user a link logs in, marking the link used; refused when unknown, used, expired or disabled."""
+    link, user, _streamer = peek(token)
+    # Conditional, so two taps racing each other cannot both log in.
+    claimed = db.session.execute(
+        update(LoginLink).where(LoginLink.id == link.id, LoginLink.used_at.is_(None))
+        .values(used_at=clock.now()).execution_options(synchronize_session=False)).rowcount == 1
+    if not claimed:
+        db.session.rollback()
+        raise _refused(portal.LinkState.USED.value)
+    db.session.commit()
+    return user

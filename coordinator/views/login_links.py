@@ -1,0 +1,59 @@
+"""One-time login links: a commissioner makes one for a streamer, the streamer taps it on their phone."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from coordinator.domain.errors import NotFound
+from coordinator.services import login_links
+from coordinator.views.auth import bp as auth_bp
+from coordinator.views.forms import EmptyForm
+from coordinator.views.planning import bp as plan_bp, commissioner_required
+
+# Unknown links are not found; used and expired ones are gone for good.
+REFUSED_STATUS = {"unknown": 404, "used": 410, "expired": 410}
+
+
+@plan_bp.post("/streamers/<int:streamer_id>/login-link")
+@commissioner_required
+def create_login_link(streamer_id: int):
+    """Make a link for a streamer the commissioner works with; the page shows it this once only."""
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        issued = login_links.create_link(current_user, streamer_id)
+    except NotFound:
+        abort(404)
+    url = url_for("auth.login_link", token=issued.token, _external=True)
+    return render_template("planning/login_link.html", issued=issued, url=url)
+
+
+def _refused(error: login_links.LinkRefused):
+    return render_template("auth/login_link.html", state=error.state), REFUSED_STATUS.get(error.state, 404)
+
+
+@auth_bp.get("/login/link/<token>")
+def login_link(token: str):
+    """Who the link is for and one button to log in (chat apps that preview links do not use it up)."""
+    try:
+        link, _user, streamer = login_links.peek(token)
+    except login_links.LinkRefused as error:
+        return _refused(error)
+    return render_template("auth/login_link.html", state="valid", link=link, streamer=streamer, form=EmptyForm())
+
+
+@auth_bp.post("/login/link/<token>")
+def use_login_link(token: str):
+    """Use the link up and log its streamer in, whoever was logged in on this phone before."""
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        user = login_links.redeem(token)
+    except login_links.LinkRefused as error:
+        return _refused(error)
+    if current_user.is_authenticated:
+        logout_user()
+    login_user(user)
+    flash(_("Welcome! You are logged in. Bookmark this page to come back."), "info")
+    return redirect(url_for("main.home"))

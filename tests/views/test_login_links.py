@@ -1,0 +1,132 @@
+"""One-time login links: made by a commissioner for a streamer they work with, shown once, stored hashed,
+used once, expiring; refused links log nobody in."""
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+
+from coordinator.domain.secrets import token_digest
+from coordinator.extensions import db
+from coordinator.models import AuditEntry, CommissionerCounty, LoginLink, User
+from tests.factories import make_streamer, make_user
+from tests.ingest.helpers import open_shop
+
+EN = {"Accept-Language": "en"}
+
+
+@pytest.fixture
+def office(app, clock):
+    """Wang works on Yijun, where Xiaomei is enrolled; Newbie (no account yet) is too; Stranger is nobody's."""
+    with app.app_context():
+        shop = open_shop(clock())
+        make_user("xiaomei", "streamer", streamer_handle="xiaomei")
+        wang = make_user("wang", "commissioner")
+        db.session.add(CommissionerCounty(user_id=wang.id, county_id=shop.county_id))
+        newbie = make_streamer("newbie", display_name="新主播")
+        stranger = make_streamer("stranger", display_name="路人")
+        from coordinator.models import CampaignStreamer
+
+        db.session.add(CampaignStreamer(campaign_id=shop.campaign_id, streamer_id=newbie.id))
+        db.session.commit()
+        make_user("boss", "commissioner", is_admin=True)
+        return {"xiaomei": shop.streamer_id, "newbie": newbie.id, "stranger": stranger.id}
+
+
+def login(app, username):
+    client = app.test_client()
+    assert client.post("/login", data={"username": username, "password": "correct horse"}).status_code == 302
+    return client
+
+
+def make_link(app, username, streamer_id):
+    response = login(app, username).post(f"/streamers/{streamer_id}/login-link", headers=EN)
+    page = response.get_data(as_text=True)
+    found = re.search(r'id="login-link"[^>]*value="(http://localhost/login/link/(lcc_link_[^"]+))"', page)
+    return response, page, found.group(2) if found else None
+
+
+def test_a_link_is_shown_once_and_only_its_hash_is_kept(app, office):
+    response, page, token = make_link(app, "wang", office["xiaomei"])
+    assert response.status_code == 200 and token and "shown only this once" in page
+    with app.app_context():
+        row = db.session.query(LoginLink).one()
+        assert row.token_hash == token_digest(token) and token not in (row.prefix + row.token_hash)
+        assert row.expires_at - row.created_at == timedelta(hours=24)
+        entry = db.session.query(AuditEntry).filter_by(action="login-link").one()
+        assert (entry.entity_type, entry.entity_id, entry.after["user"]) == ("streamers", office["xiaomei"], "xiaomei")
+        assert token not in str(entry.after)
+    assert token not in login(app, "wang").get("/streamers").get_data(as_text=True)
+
+
+def test_visiting_asks_then_logs_the_streamer_in_once(app, office):
+    _r, _p, token = make_link(app, "wang", office["xiaomei"])
+    phone = app.test_client()
+    confirm = phone.get(f"/login/link/{token}", headers=EN)
+    assert confirm.status_code == 200 and "Log in as 宜君小美" in confirm.get_data(as_text=True)
+    assert phone.get("/", headers=EN).status_code == 302  # a preview of the link logs nobody in
+    used = phone.post(f"/login/link/{token}", headers=EN)
+    assert used.status_code == 302 and used.headers["Location"] == "/"
+    assert "宜君小美" in phone.get("/", headers=EN).get_data(as_text=True)
+    again = app.test_client()
+    for response in (again.get(f"/login/link/{token}", headers=EN), again.post(f"/login/link/{token}", headers=EN)):
+        assert response.status_code == 410 and "already used" in response.get_data(as_text=True)
+    assert again.get("/").status_code == 302
+
+
+def test_an_expired_or_unknown_link_logs_nobody_in(app, office, clock):
+    _r, _p, token = make_link(app, "wang", office["xiaomei"])
+    clock.advance(hours=24)
+    phone = app.test_client()
+    response = phone.post(f"/login/link/{token}", headers=EN)
+    assert response.status_code == 410 and "This link has expired" in response.get_data(as_text=True)
+    unknown = phone.get("/login/link/lcc_link_nope", headers=EN)
+    assert unknown.status_code == 404 and "This link does not work" in unknown.get_data(as_text=True)
+    assert phone.get("/").status_code == 302
+
+
+@pytest.mark.parametrize("app_config", [{"LOGIN_LINK_HOURS": 2}])
+def test_the_lifetime_is_configurable(app, office, clock, app_config):
+    _r, _p, token = make_link(app, "wang", office["xiaomei"])
+    clock.advance(hours=1, minutes=59)
+    assert app.test_client().post(f"/login/link/{token}").status_code == 302
+
+
+def test_a_streamer_without_an_account_gets_one_that_only_the_link_opens(app, office):
+    response, page, token = make_link(app, "wang", office["newbie"])
+    assert response.status_code == 200 and "had no account yet" in page and "username newbie" in page
+    with app.app_context():
+        user = db.session.query(User).filter_by(streamer_id=office["newbie"]).one()
+        assert (user.username, user.role, user.password_hash) == ("newbie", "streamer", "")
+        assert db.session.query(AuditEntry).filter_by(action="create", entity_type="users").count() == 1
+    phone = app.test_client()
+    assert phone.post(f"/login/link/{token}").status_code == 302
+    assert "新主播" in phone.get("/").get_data(as_text=True)
+    # No password was set, so the password form cannot open the account.
+    assert app.test_client().post("/login", data={"username": "newbie", "password": "correct horse"}).status_code == 401
+
+
+def test_links_only_for_streamers_the_commissioner_works_with(app, office):
+    assert make_link(app, "wang", office["stranger"])[0].status_code == 404
+    assert make_link(app, "wang", 999_999)[0].status_code == 404
+    assert make_link(app, "boss", office["stranger"])[0].status_code == 200  # admins work with everyone
+    streamers_page = login(app, "wang").get("/streamers").get_data(as_text=True)
+    assert f'/streamers/{office["xiaomei"]}/login-link' in streamers_page
+    assert f'/streamers/{office["stranger"]}/login-link' not in streamers_page
+    assert login(app, "xiaomei").post(f"/streamers/{office['xiaomei']}/login-link").status_code == 403
+
+
+def test_a_link_replaces_whoever_was_logged_in_on_the_phone(app, office):
+    _r, _p, token = make_link(app, "wang", office["newbie"])
+    phone = login(app, "xiaomei")
+    assert phone.post(f"/login/link/{token}").status_code == 302
+    assert "新主播" in phone.get("/").get_data(as_text=True)
+
+
+def test_a_disabled_account_cannot_use_its_link(app, office):
+    _r, _p, token = make_link(app, "wang", office["xiaomei"])
+    with app.app_context():
+        db.session.query(User).filter_by(username="xiaomei").one().active = False
+        db.session.commit()
+    assert app.test_client().post(f"/login/link/{token}").status_code == 404
