@@ -39,7 +39,8 @@
   function briefUrl(sessionId) { return box.dataset.briefUrl.replace("/0/", "/" + sessionId + "/"); }
 
   function show(reminder) {
-    var text = box.dataset.template.replace("{title}", reminder.title || "").replace("{n}", String(reminder.minutes_left));
+    var when = new Date(reminder.starts_at).toLocaleTimeString(document.documentElement.lang, { hour: "2-digit", minute: "2-digit" });
+    var text = box.dataset.template.replace("{title}", reminder.title || when).replace("{n}", String(reminder.minutes_left));
     var item = document.createElement("div");
     item.className = "flash flash-info reminder";
     item.setAttribute("role", "alert");

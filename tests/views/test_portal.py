@@ -143,3 +143,10 @@ def test_portal_pages_need_a_login(app, shop):
     anonymous = app.test_client()
     for path in (f"/my/products/{shop.apple_id}", "/my/profile"):
         assert anonymous.get(path).status_code == 302
+
+
+def test_hosts_read_their_portal_in_chinese_unless_they_ask_for_english(app, shop):
+    host = login(app, "xiaomei")
+    assert '<html lang="zh-Hans">' in host.get(f"/my/products/{shop.apple_id}").get_data(as_text=True)
+    host.post("/language", data={"lang": "en"})
+    assert '<html lang="en">' in host.get(f"/my/products/{shop.apple_id}").get_data(as_text=True)
