@@ -6,7 +6,7 @@ FLASK := $(VENV)/bin/flask --app wsgi
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt tests/requirements.txt | cksum | cut -d' ' -f1)
 BABEL_CFG := coordinator/translations/babel.cfg
 
-.PHONY: run serve test venv browser db demo i18n i18n-compile clean
+.PHONY: run serve test fuzz venv browser db demo i18n i18n-compile clean
 
 $(STAMP): requirements.txt tests/requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,11 @@ browser:
 ## test: everything the tests need, then the suite (SQLite, PostgreSQL and Redis when reachable)
 test: venv browser
 	$(PY) -m pytest
+
+## fuzz: the schemathesis fuzz of every API operation, long (FUZZ_EXAMPLES per operation and mode)
+FUZZ_EXAMPLES ?= 200
+fuzz: venv
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest tests/fuzz
 
 ## i18n: extract messages, update the zh_Hans and en catalogs, compile them
 i18n: venv
