@@ -51,7 +51,9 @@ def product_brief(product_id: int):
 def profile():
     """The streamer's own platform, categories, region and weekly availability, edited by themself."""
     streamer = streamers.streamer_for_read(current_user, current_user.streamer_id)
-    form = ProfileForm(obj=streamer)
+    # Filled from the profile only to show it: a post carries every field, and one left out is an error, not
+    # the stored list (which is no text) slipping through.
+    form = ProfileForm(obj=streamer) if request.method == "GET" else ProfileForm()
     if request.method == "GET":
         form.categories.data = ", ".join(streamer.categories)
         form.availability.data = format_windows([(w.weekday, w.start_minute, w.end_minute) for w in streamer.availability])
