@@ -150,3 +150,12 @@ def test_hosts_read_their_portal_in_chinese_unless_they_ask_for_english(app, sho
     assert '<html lang="zh-Hans">' in host.get(f"/my/products/{shop.apple_id}").get_data(as_text=True)
     host.post("/language", data={"lang": "en"})
     assert '<html lang="en">' in host.get(f"/my/products/{shop.apple_id}").get_data(as_text=True)
+
+
+def test_portal_pages_carry_no_inline_script_or_style(app, shop):
+    host = login(app, "xiaomei")
+    for path in ("/", f"/my/products/{shop.apple_id}", f"/my/sessions/{shop.session_id}/live", "/my/profile",
+                 "/login/link/lcc_link_unknown"):
+        html = host.get(path).get_data(as_text=True)
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), path
+        assert not re.search(r"\sstyle=", html) and "<style" not in html, path
