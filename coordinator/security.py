@@ -1,6 +1,9 @@
 """Login sessions and the security headers every response carries."""
 from __future__ import annotations
 
+import logging
+import re
+
 from flask import Flask, Response
 from flask_babel import lazy_gettext as _l
 
@@ -12,6 +15,23 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'"
 )
+
+
+# Screen, iCal and login-link URLs carry their secret in the path: access logs show the route, not the secret.
+CAPABILITY_PATH = re.compile(r"(/screen/|/calendar/|/login/link/)[A-Za-z0-9_\-.]+?(?=\.ics\b|/|\?|\s|\"|$)")
+ACCESS_LOGGERS = ("werkzeug", "gunicorn.access")
+
+
+class RedactCapabilityTokens(logging.Filter):
+    """Replaces the token in capability URLs of a log record with [redacted]."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Rewrite the record's message when it names a capability URL; always keep the record."""
+        message = record.getMessage()
+        redacted = CAPABILITY_PATH.sub(r"\1[redacted]", message)
+        if redacted != message:
+            record.msg, record.args = redacted, None
+        return True
 
 
 @login_manager.user_loader
@@ -39,3 +59,7 @@ def init_app(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
     app.after_request(add_security_headers)
+    for name in ACCESS_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, RedactCapabilityTokens) for f in logger.filters):
+            logger.addFilter(RedactCapabilityTokens())

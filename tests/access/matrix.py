@@ -1,6 +1,8 @@
 """Every route of the URL map against every actor: the request each cell sends, and the status it got."""
 from __future__ import annotations
 
+import re
+
 from flask import Flask
 
 from tests.access.world import ACTORS, World, fill
@@ -9,6 +11,7 @@ MUTATING = {"POST", "PATCH", "PUT", "DELETE"}
 # Tested on their own elsewhere: logging in and out changes the very sessions the matrix uses.
 LEFT_OUT = {"/login", "/logout"}
 BOGUS = "not-a-real-token-0123456789"
+CSRF_FIELD = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
 def routes(app: Flask) -> list[tuple[str, str]]:
@@ -31,16 +34,26 @@ def url_for_cell(rule: str, world: World) -> str:
     return url.replace("<token>", BOGUS)
 
 
+def csrf_token(page: str) -> str:
+    """The hidden CSRF token of the first form on a page."""
+    match = CSRF_FIELD.search(page)
+    assert match, "the page has no CSRF field"
+    return match.group(1)
+
+
+def logged_in(app: Flask, username: str, password: str):
+    """A browser session that logged in through the login form, CSRF token and all."""
+    client = app.test_client()
+    token = csrf_token(client.get("/login").get_data(as_text=True))
+    response = client.post("/login", data={"username": username, "password": password, "csrf_token": token})
+    assert response.status_code == 302, response.status_code
+    return client
+
+
 def page_clients(app: Flask, world: World) -> dict:
     """A browser session per actor; those with a login are logged in."""
-    clients = {}
-    for actor in ACTORS:
-        client = app.test_client()
-        if actor in world.logins:
-            username, password = world.logins[actor]
-            assert client.post("/login", data={"username": username, "password": password}).status_code == 302
-        clients[actor] = client
-    return clients
+    return {actor: logged_in(app, *world.logins[actor]) if actor in world.logins else app.test_client()
+            for actor in ACTORS}
 
 
 def send(app: Flask, clients: dict, world: World, actor: str, method: str, rule: str) -> int:
