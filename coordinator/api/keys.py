@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field, StringConstraints
 from spectree import Response
 
 from coordinator.api import bp
-from coordinator.api.auth import requires
+from coordinator.api.auth import caller, requires
 from coordinator.api.common import dump
 from coordinator.api.spec import api_spec
 from coordinator.api.validation import RequestModel
@@ -89,7 +89,7 @@ def list_keys():
 @api_spec.validate(resp=Response(HTTP_201=KeyWithSecret), tags=["keys"])
 def create_key(json: KeyIn):
     """Make an ingest key for a sales platform."""
-    key, secret = keys.create_ingest_key(json.name)
+    key, secret = keys.create_ingest_key(json.name, created_by=caller())
     return {**dump(KeyOut, key), "secret": secret}, 201
 
 
@@ -98,7 +98,7 @@ def create_key(json: KeyIn):
 @api_spec.validate(resp=Response(HTTP_200=KeyWithSecret), tags=["keys"])
 def rotate_key(key_id: int, json: RotateIn):
     """A new secret; the old one keeps working for grace_hours while the platform switches."""
-    key, secret = keys.rotate_ingest_key(key_id, json.grace_hours)
+    key, secret = keys.rotate_ingest_key(caller(), key_id, json.grace_hours)
     return {**dump(KeyOut, key), "secret": secret}
 
 
@@ -107,7 +107,7 @@ def rotate_key(key_id: int, json: RotateIn):
 @api_spec.validate(resp=Response(HTTP_200=KeyOut), tags=["keys"])
 def revoke_key(key_id: int):
     """Refuse sales signed with this key from now on."""
-    return dump(KeyOut, keys.revoke_ingest_key(key_id))
+    return dump(KeyOut, keys.revoke_ingest_key(caller(), key_id))
 
 
 @bp.get("/campaigns/<int:campaign_id>/screens")

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from coordinator import clock
 from coordinator.domain import secrets as secret_rules
-from coordinator.domain.errors import Conflict, FieldError, InvalidInput, NotAuthenticated, NotFound
+from coordinator.domain.errors import Conflict, FieldError, InvalidInput, NotAuthenticated, NotFound, PermissionDenied
 from coordinator.extensions import db
 from coordinator.models import Campaign, IngestKey, ScreenToken, User
 
@@ -61,23 +61,50 @@ def _key(key_id: int) -> IngestKey:
     return key
 
 
-def rotate_ingest_key(key_id: int, grace_hours: int = 24) -> tuple[IngestKey, str]:
-    """A new secret for a key; the old one stays valid for grace_hours so the platform can switch over."""
+def may_change_ingest_key(user: User, key: IngestKey) -> bool:
+    """Admins change any key, other commissioners only those they made: revoking a platform's key stops its sales."""
+    return user.is_admin or (key.created_by_id is not None and key.created_by_id == user.id)
+
+
+def _key_to_change(user: User, key_id: int) -> IngestKey:
     key = _key(key_id)
+    if not may_change_ingest_key(user, key):
+        raise PermissionDenied("Only an admin or the commissioner who made this key may rotate or revoke it.")
+    return key
+
+
+def _audit_key(user: User, action: str, key: IngestKey) -> None:
+    from coordinator.services import audit
+
+    # Which key and when, never a secret.
+    audit.record(user, action, key, None, {"key_id": key.key_id, "name": key.name,
+                                           "previous_valid_until": _iso(key.previous_valid_until),
+                                           "revoked_at": _iso(key.revoked_at)})
+
+
+def _iso(moment) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def rotate_ingest_key(user: User, key_id: int, grace_hours: int = 24) -> tuple[IngestKey, str]:
+    """A new secret for a key; the old one stays valid for grace_hours so the platform can switch over."""
+    key = _key_to_change(user, key_id)
     if key.revoked_at is not None:
         raise Conflict("A revoked key cannot be rotated; make a new one.")
     secret = secret_rules.new_signing_secret()
     key.previous_secret, key.previous_valid_until = key.secret, clock.now() + timedelta(hours=grace_hours)
     key.secret = secret
+    _audit_key(user, "rotate", key)
     db.session.commit()
     return key, secret
 
 
-def revoke_ingest_key(key_id: int) -> IngestKey:
+def revoke_ingest_key(user: User, key_id: int) -> IngestKey:
     """Stop accepting sales signed with a key, at once."""
-    key = _key(key_id)
+    key = _key_to_change(user, key_id)
     if key.revoked_at is None:
         key.revoked_at = clock.now()
+        _audit_key(user, "revoke", key)
         db.session.commit()
     return key
 

@@ -20,8 +20,13 @@ def ingest_keys():
         key, secret = keys.create_ingest_key(form.name.data, created_by=current_user)
         shown = (key.key_id, secret)
         form.name.data = ""
+    return _keys_page(form, shown)
+
+
+def _keys_page(form: TokenForm, shown: tuple[str, str] | None, rotated: bool = False) -> str:
     return render_template("planning/ingest_keys.html", form=form, shown=shown, keys=keys.list_ingest_keys(),
-                           action_form=EmptyForm())
+                           action_form=EmptyForm(), rotated=rotated,
+                           may_change=lambda key: keys.may_change_ingest_key(current_user, key))
 
 
 @bp.post("/ingest-keys/<int:key_id>/<any(rotate, revoke):action>")
@@ -32,16 +37,16 @@ def change_ingest_key(key_id: int, action: str):
     if EmptyForm().validate_on_submit():
         try:
             if action == "rotate":
-                key, secret = keys.rotate_ingest_key(key_id, grace_hours=24)
+                key, secret = keys.rotate_ingest_key(current_user, key_id, grace_hours=24)
                 shown = (key.key_id, secret)
             else:
-                keys.revoke_ingest_key(key_id)
+                keys.revoke_ingest_key(current_user, key_id)
                 flash(_("The key was revoked; sales signed with it are refused from now on."), "info")
         except DomainError as error:
-            flash(error.detail, "error")
+            flash(_("Only an admin or the commissioner who made this key may rotate or revoke it.")
+                  if error.status == 403 else _(error.detail), "error")
     if shown:
-        return render_template("planning/ingest_keys.html", form=TokenForm(formdata=None), shown=shown,
-                               keys=keys.list_ingest_keys(), action_form=EmptyForm(), rotated=True)
+        return _keys_page(TokenForm(formdata=None), shown, rotated=True)
     return redirect(url_for("plan.ingest_keys"))
 
 

@@ -23,6 +23,39 @@ def test_ingest_keys_through_the_api(app, client):
     assert_problem(client.post("/api/v1/ingest-keys", json={"name": ""}, headers=admin), 422)
 
 
+def test_only_an_admin_or_the_keys_maker_may_rotate_or_revoke_it(app, client):
+    """A platform's key stops all its sales when revoked: a commissioner of some other county may not do that."""
+    maker, other = bearer(app, "maker", "commissioner"), bearer(app, "other", "commissioner")
+    admin = bearer(app, "chief", "commissioner", is_admin=True)
+    key = client.post("/api/v1/ingest-keys", json={"name": "taobao"}, headers=maker).get_json()
+    for action, body in (("rotate", {"grace_hours": 2}), ("revoke", None)):
+        assert_problem(client.post(f"/api/v1/ingest-keys/{key['id']}/{action}", json=body, headers=other), 403)
+    assert client.get("/api/v1/ingest-keys", headers=other).get_json()["keys"][0]["revoked_at"] is None
+    assert client.post(f"/api/v1/ingest-keys/{key['id']}/rotate", json={}, headers=maker).status_code == 200
+    assert client.post(f"/api/v1/ingest-keys/{key['id']}/revoke", headers=admin).status_code == 200
+    with app.app_context():
+        from coordinator.models import AuditEntry
+        from coordinator.extensions import db
+
+        trail = [(e.action, e.entity_type) for e in db.session.query(AuditEntry).order_by(AuditEntry.id)]
+        assert trail == [("rotate", "ingest_keys"), ("revoke", "ingest_keys")]
+        assert key["secret"] not in str([e.after for e in db.session.query(AuditEntry)])
+
+
+def test_the_keys_page_offers_rotate_and_revoke_only_where_the_user_may(app, client):
+    with app.app_context():
+        make_user("maker", password="correct horse")
+        make_user("other", password="correct horse")
+    maker, other = app.test_client(), app.test_client()
+    for browser, name in ((maker, "maker"), (other, "other")):
+        assert browser.post("/login", data={"username": name, "password": "correct horse"}).status_code == 302
+    assert maker.post("/ingest-keys", data={"name": "抖音"}).status_code == 200
+    key_id = int(re.search(r"/ingest-keys/(\d+)/rotate", maker.get("/ingest-keys").get_data(as_text=True)).group(1))
+    assert "/rotate" not in other.get("/ingest-keys").get_data(as_text=True)
+    assert other.post(f"/ingest-keys/{key_id}/revoke").status_code == 302
+    assert "Revoked" not in maker.get("/ingest-keys", headers={"Accept-Language": "en"}).get_data(as_text=True)
+
+
 def test_screen_links_through_the_api(app, client):
     admin = bearer(app, "chief", "commissioner")
     campaign_id = client.post("/api/v1/campaigns", json=DOUBLE_11, headers=admin).get_json()["id"]

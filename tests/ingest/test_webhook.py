@@ -11,6 +11,7 @@ from coordinator.extensions import db
 from coordinator.models import Campaign, LiveSession, SaleEvent
 from coordinator.services import keys, tallies
 from tests.api.test_foundation_api import assert_problem
+from tests.factories import make_user
 from tests.ingest.helpers import event, open_shop, post_sales, signed_headers
 
 
@@ -122,7 +123,7 @@ def test_rotation_accepts_old_and_new_secrets_then_only_the_new(app, client, sho
         from coordinator.models import IngestKey
 
         row_id = db.session.query(IngestKey).one().id
-        _key, new_secret = keys.rotate_ingest_key(row_id, grace_hours=1)
+        _key, new_secret = keys.rotate_ingest_key(make_user("chief", is_admin=True), row_id, grace_hours=1)
     assert key_row == 0
     assert post(event(shop, "o-old")).status_code == 200  # still signed with the old secret
     assert post(event(shop, "o-new"), secret=new_secret).status_code == 200
@@ -140,7 +141,7 @@ def test_a_revoked_key_is_401(app, shop, post):
     with app.app_context():
         from coordinator.models import IngestKey
 
-        keys.revoke_ingest_key(db.session.query(IngestKey).one().id)
+        keys.revoke_ingest_key(make_user("chief", is_admin=True), db.session.query(IngestKey).one().id)
     assert_problem(post(event(shop, "o-1")), 401)
 
 
