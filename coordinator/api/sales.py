@@ -8,7 +8,6 @@ from spectree import Response
 
 from coordinator.api import bp
 from coordinator.api.spec import api_spec
-from coordinator.extensions import db
 from coordinator.realtime.tally_push import tallies_changed
 from coordinator.schemas.sales import SaleBatchIn, SalesAccepted
 from coordinator.services import ingest
@@ -18,14 +17,12 @@ from coordinator.services.ingest_parse import parse_events
 def ingest_sales():
     """One event or {"events": [...]} (at most 1000), signed with an ingest key; all or nothing; 200 after commit."""
     body = request.get_data(cache=False)
-    key_row_id = ingest.authenticate(request.headers.get("X-Coordinator-Key"),
-                                     request.headers.get("X-Coordinator-Timestamp"),
-                                     request.headers.get("X-Coordinator-Signature"), body)
-    # End the key lookup's transaction before parsing: on SQLite it holds the write lock (BEGIN IMMEDIATE),
-    # and other posts should not wait while this one's JSON is read.
-    db.session.rollback()
+    # The signature is checked before the body is read; authenticate holds no transaction open afterwards, and
+    # store() checks the key again inside the transaction that writes.
+    signed = ingest.authenticate(request.headers.get("X-Coordinator-Key"), request.headers.get("X-Coordinator-Timestamp"),
+                                 request.headers.get("X-Coordinator-Signature"), body)
     events, batch = parse_events(body)
-    result = ingest.store(key_row_id, events, batch)
+    result = ingest.store(signed, events, batch)
     tallies_changed(current_app._get_current_object(), result.scopes)
     return {"accepted": result.accepted, "duplicates": result.duplicates}
 

@@ -63,20 +63,36 @@ Counts = list[int]  # orders, units, gross_fen, refunded_fen
 
 def counter_deltas(events: list[SaleFacts]) -> tuple[dict[tuple[str, int, str, int], Counts], dict[tuple[str, int, datetime], Counts]]:
     """What new events add to each counter row (scope, id, dimension, id) and to each per-minute row."""
+    # Events are first summed per (campaign, session, county, streamer, product, minute): a batch has far fewer
+    # of those than events, and each group then adds to its ten counter rows once.
+    groups: dict[tuple[int, int, int, int, int, float], Counts] = {}
+    for event in events:
+        stamp = event.occurred_at.timestamp()
+        key = (event.campaign_id, event.session_id, event.county_id, event.streamer_id, event.product_id,
+               stamp - stamp % 60)
+        counts = groups.get(key)
+        if counts is None:
+            counts = groups[key] = [0, 0, 0, 0]
+        if event.kind == "order":
+            counts[0] += 1
+            counts[1] += event.quantity
+            counts[2] += event.amount_fen
+        else:
+            counts[1] -= event.quantity
+            counts[3] += event.amount_fen
     rows: dict[tuple[str, int, str, int], Counts] = defaultdict(lambda: [0, 0, 0, 0])
     minutes: dict[tuple[str, int, datetime], Counts] = defaultdict(lambda: [0, 0, 0, 0])
-    for event in events:
-        order = event.kind == "order"
-        delta = (1, event.quantity, event.amount_fen, 0) if order else (0, -event.quantity, 0, event.amount_fen)
-        for scope, scope_id in (("campaign", event.campaign_id), ("session", event.session_id)):
-            keys = [(scope, scope_id, "total", 0), (scope, scope_id, "county", event.county_id),
-                    (scope, scope_id, "streamer", event.streamer_id), (scope, scope_id, "product", event.product_id)]
+    for (campaign_id, session_id, county_id, streamer_id, product_id, minute_stamp), delta in groups.items():
+        minute = datetime.fromtimestamp(minute_stamp, timezone.utc)
+        for scope, scope_id in (("campaign", campaign_id), ("session", session_id)):
+            keys = [(scope, scope_id, "total", 0), (scope, scope_id, "county", county_id),
+                    (scope, scope_id, "streamer", streamer_id), (scope, scope_id, "product", product_id)]
             for key in keys:
                 _add(rows[key], delta)
-            _add(minutes[(scope, scope_id, minute_of(event.occurred_at))], delta)
+            _add(minutes[(scope, scope_id, minute)], delta)
     return dict(rows), dict(minutes)
 
 
-def _add(target: Counts, delta: tuple[int, int, int, int]) -> None:
+def _add(target: Counts, delta: Counts) -> None:
     for index, value in enumerate(delta):
         target[index] += value

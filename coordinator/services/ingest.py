@@ -1,19 +1,35 @@
-"""Storing signed sales exactly once and updating the tally counters in the same transaction."""
+"""Storing signed sales exactly once and updating the tally counters in the same transaction.
+
+Per post the work is: check the signature against the key's secrets (cached in the process for a couple of
+seconds), then one transaction that (1) reads the sessions and lineups the events refer to and re-checks the key
+against the database, (2) inserts the new events and (3) adds them to the counters, then commits. The key is
+re-checked inside that transaction, so a revoked key or an expired previous secret stores nothing from the
+moment its change is committed, whatever the cache holds.
+
+The write statements are plain SQL built once per dialect: SQLAlchemy cannot cache the compiled form of the
+dialects' INSERT … ON CONFLICT constructs, and compiling them anew cost about 1 ms per post.
+"""
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import dataclass
 from functools import lru_cache
+from datetime import datetime, timezone
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from coordinator import clock
 from coordinator.domain.enums import CampaignStatus, SessionStatus
 from coordinator.domain.errors import Conflict, FieldError, InvalidInput, NotAuthenticated
-from coordinator.domain.ingest import SaleFacts, counter_deltas, signature_matches, timestamp_problem
+from coordinator.domain.ingest import SaleFacts, counter_deltas, minute_of, signature_matches, timestamp_problem
 from coordinator.extensions import db
-from coordinator.models import Campaign, IngestKey, LineupItem, LiveSession, Product, SaleEvent, TallyCounter, TallyMinute
+from coordinator.models import IngestKey
 from coordinator.schemas.sales import SaleEventIn
+
+# How long a process trusts its copy of a key's secrets before reading them again. The copy only decides
+# whether a body is worth parsing: the transaction that stores the events re-checks the key in the database.
+KEY_CACHE_S = 2.0
 
 
 @dataclass
@@ -25,62 +41,166 @@ class IngestResult:
     scopes: set[tuple[str, int]]
 
 
-def authenticate(key_id: str | None, timestamp: str | None, signature: str | None, body: bytes) -> int:
-    """The ingest key's row id when the headers prove the body came from its holder; else 401."""
+@dataclass(frozen=True)
+class SignedBy:
+    """The ingest key (row id) and the secret whose HMAC matched the body."""
+
+    key_row_id: int
+    secret: str
+
+
+@dataclass(frozen=True)
+class _Key:
+    row_id: int
+    secret: str
+    previous_secret: str | None
+    previous_valid_until: datetime | None
+    revoked: bool
+    loaded_at: float
+
+    def secrets(self, now: datetime) -> list[str]:
+        if self.revoked:
+            return []
+        valid = [self.secret]
+        if self.previous_secret and self.previous_valid_until and self.previous_valid_until > now:
+            valid.append(self.previous_secret)
+        return valid
+
+
+_keys: dict[str, _Key] = {}
+_keys_lock = threading.Lock()
+
+
+def forget_keys() -> None:
+    """Drop the process's copies of ingest keys (the next post of each key reads it again)."""
+    with _keys_lock:
+        _keys.clear()
+
+
+def _load_key(key_id: str) -> _Key | None:
+    table = IngestKey.__table__.c
+    try:
+        row = db.session.execute(select(table.id, table.secret, table.previous_secret, table.previous_valid_until,
+                                        table.revoked_at).where(table.key_id == key_id)).one_or_none()
+    finally:
+        # End this read at once: on SQLite a POST's transaction holds the write lock (BEGIN IMMEDIATE).
+        db.session.rollback()
+    if row is None:
+        with _keys_lock:
+            _keys.pop(key_id, None)
+        return None
+    key = _Key(row.id, row.secret, row.previous_secret, row.previous_valid_until, row.revoked_at is not None,
+               time.monotonic())
+    with _keys_lock:
+        _keys[key_id] = key
+    return key
+
+
+def authenticate(key_id: str | None, timestamp: str | None, signature: str | None, body: bytes) -> SignedBy:
+    """Which key and secret signed the body, when the headers prove it came from the key's holder; else 401."""
     if not key_id:
         raise NotAuthenticated("X-Coordinator-Key is missing.")
     now = clock.now()
     problem = timestamp_problem(timestamp, now)
     if problem:
         raise NotAuthenticated(problem + ".")
-    key = db.session.scalar(select(IngestKey).where(IngestKey.key_id == key_id))
-    if key is None or key.revoked_at is not None:
-        raise NotAuthenticated("The ingest key is unknown or revoked.")
-    secrets = [key.secret]
-    if key.previous_secret and key.previous_valid_until and key.previous_valid_until > now:
-        secrets.append(key.previous_secret)
-    if not signature_matches(signature, secrets, timestamp.strip(), body):
-        raise NotAuthenticated("X-Coordinator-Signature does not match the body.")
-    return key.id
+    stamp = timestamp.strip()
+    key = _keys.get(key_id)
+    cached = key is not None and time.monotonic() - key.loaded_at < KEY_CACHE_S
+    if not cached:
+        key = _load_key(key_id)
+    for attempt in range(2):
+        if key is None or key.revoked:
+            raise NotAuthenticated("The ingest key is unknown or revoked.")
+        for secret in key.secrets(now):
+            if signature_matches(signature, [secret], stamp, body):
+                return SignedBy(key.row_id, secret)
+        if not cached or attempt:
+            break
+        key = _load_key(key_id)  # the copy may predate a rotation: read the key once more before refusing
+    raise NotAuthenticated("X-Coordinator-Signature does not match the body.")
 
 
-@lru_cache(maxsize=4)
-def _statements(dialect: str) -> tuple:
-    """The three write statements, built once per dialect so their compiled forms are reused.
+def store(signed: SignedBy, events: list[SaleEventIn], batch: bool) -> IngestResult:
+    """Insert the new events once each, add them to the counters, commit; duplicates change nothing."""
+    now = clock.now()
+    engine = db.engine
+    sql = _SQLITE if engine.dialect.name == "sqlite" else _POSTGRESQL
+    # The driver's connection itself, from the engine's pool: this is the hot path of the webhook, and
+    # SQLAlchemy's statement machinery cost more than the database work for a single event.
+    connection = engine.raw_connection()
+    try:
+        cursor = connection.cursor()
+        if sql is _SQLITE:
+            cursor.execute("BEGIN IMMEDIATE")  # the write lock up front, as coordinator.database does for writes
+        facts = _facts(cursor, sql, signed, events, batch, now)
+        first: dict[str, tuple[SaleEventIn, SaleFacts]] = {}
+        for event, fact in zip(events, facts):
+            first.setdefault(event.id, (event, fact))  # an id twice in one batch counts once
+        # In order-id order, so two overlapping batches take their unique-index locks in the same order and
+        # cannot deadlock each other on PostgreSQL.
+        ordered = sorted(first.items())
+        if sql is _SQLITE:
+            inserted = _store_sqlite(cursor, signed.key_row_id, ordered, now)
+        else:
+            inserted = _store_postgresql(cursor, signed.key_row_id, ordered, now)
+        cursor.close()
+        connection.commit()
+    except BaseException:
+        connection.rollback()
+        raise
+    finally:
+        connection.close()  # back to the pool
+    scopes = set()
+    for order_id in inserted:
+        fact = first[order_id][1]
+        scopes.add(("campaign", fact.campaign_id))
+        scopes.add(("session", fact.session_id))
+    return IngestResult(len(inserted), len(events) - len(inserted), scopes)
 
-    They are Core statements on the tables, executed with a list of rows: SQLAlchemy's "insertmanyvalues" then
-    batches the rows into multi-row INSERTs (a .values([...]) statement would be compiled anew for every post).
-    """
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    sales = insert(SaleEvent.__table__).on_conflict_do_nothing(index_elements=["ingest_key_id", "order_id"]).returning(
-        SaleEvent.__table__.c.order_id)
-    counters = insert(TallyCounter.__table__)
-    added, table = counters.excluded, TallyCounter.__table__.c
-    counters = counters.on_conflict_do_update(
-        index_elements=["scope", "scope_id", "dimension", "dimension_id"],
-        set_={"orders": table.orders + added.orders, "units": table.units + added.units,
-              "gross_fen": table.gross_fen + added.gross_fen, "refunded_fen": table.refunded_fen + added.refunded_fen,
-              "seq": table.seq + added.seq, "updated_at": added.updated_at})
-    minutes = insert(TallyMinute.__table__)
-    added, table = minutes.excluded, TallyMinute.__table__.c
-    minutes = minutes.on_conflict_do_update(
-        index_elements=["scope", "scope_id", "minute"],
-        set_={"orders": table.orders + added.orders, "units": table.units + added.units,
-              "gross_fen": table.gross_fen + added.gross_fen, "refunded_fen": table.refunded_fen + added.refunded_fen})
-    return sales, counters, minutes
+
+# One query for everything a post needs to read: the key still valid with the secret that signed (no row at all
+# otherwise), and the events' sessions, their campaigns' status and lineups with counties (NULLs when no session
+# matches).
+_FACTS = """
+SELECT s.id, s.campaign_id, s.streamer_id, s.status, c.status, l.product_id, p.county_id
+FROM ingest_keys k
+LEFT JOIN live_sessions s ON s.id {sessions}
+LEFT JOIN campaigns c ON c.id = s.campaign_id
+LEFT JOIN lineup_items l ON l.session_id = s.id
+LEFT JOIN products p ON p.id = l.product_id
+WHERE k.id = {key} AND k.revoked_at IS NULL
+  AND (k.secret = {secret} OR (k.previous_secret = {secret} AND k.previous_valid_until > {now}))
+"""
 
 
-def _facts(events: list[SaleEventIn], batch: bool) -> list[SaleFacts]:
-    """Check every event against the sessions and lineups; any problem rejects the whole body."""
-    # One query for everything the events refer to: their sessions, campaigns' status and lineups with counties.
-    rows = db.session.execute(
-        select(LiveSession.id, LiveSession.campaign_id, LiveSession.streamer_id, LiveSession.status, Campaign.status,
-               LineupItem.product_id, Product.county_id)
-        .join(Campaign, Campaign.id == LiveSession.campaign_id)
-        .outerjoin(LineupItem, LineupItem.session_id == LiveSession.id)
-        .outerjoin(Product, Product.id == LineupItem.product_id)
-        .where(LiveSession.id.in_({e.session_id for e in events}))).all()
-    sessions = {row[0]: row[1:5] for row in rows}
+@dataclass(frozen=True)
+class _Dialect:
+    name: str
+    facts: str  # with {sessions} still to fill for SQLite (one placeholder per distinct session)
+
+
+_SQLITE = _Dialect("sqlite", _FACTS.format(sessions="IN ({sessions})", key="?", secret="?", now="?"))
+_POSTGRESQL = _Dialect("postgresql", _FACTS.format(sessions="= ANY(%(sessions)s)", key="%(key)s",
+                                                    secret="%(secret)s", now="%(now)s"))
+
+
+def _facts(cursor, sql: _Dialect, signed: SignedBy, events: list[SaleEventIn], batch: bool,
+           now: datetime) -> list[SaleFacts]:
+    """Check the key again and every event against the sessions and lineups; any problem rejects the whole body."""
+    session_ids = sorted({e.session_id for e in events})
+    if sql is _SQLITE:
+        cursor.execute(sql.facts.format(sessions=",".join("?" * len(session_ids))),
+                       (*session_ids, signed.key_row_id, signed.secret, signed.secret, _sqlite_time(now)))
+    else:
+        cursor.execute(sql.facts, {"sessions": session_ids, "key": signed.key_row_id, "secret": signed.secret,
+                                   "now": now})
+    rows = cursor.fetchall()
+    if not rows:
+        with _keys_lock:
+            _keys.clear()  # revoked or rotated meanwhile: no process-local copy may outlive that
+        raise NotAuthenticated("The ingest key is unknown or revoked, or its secret was replaced.")
+    sessions = {row[0]: row[1:5] for row in rows if row[0] is not None}
     lineup = {(row[0], row[5]): row[6] for row in rows if row[5] is not None}
     errors, closed, facts = [], set(), []
     for index, event in enumerate(events):
@@ -108,39 +228,136 @@ def _facts(events: list[SaleEventIn], batch: bool) -> list[SaleFacts]:
     return facts
 
 
-def store(key_row_id: int, events: list[SaleEventIn], batch: bool) -> IngestResult:
-    """Insert the new events once each, add them to the counters, commit; duplicates change nothing."""
-    facts = _facts(events, batch)
-    first = {}
-    for event, fact in zip(events, facts):
-        first.setdefault(event.id, (event, fact))  # an id twice in one batch counts once
-    now = clock.now()
-    rows = [{"ingest_key_id": key_row_id, "order_id": event.id, "kind": event.kind, "campaign_id": fact.campaign_id,
-             "session_id": fact.session_id, "product_id": fact.product_id, "county_id": fact.county_id,
-             "streamer_id": fact.streamer_id, "quantity": event.quantity, "amount_fen": event.amount_fen,
-             "occurred_at": event.occurred_at, "received_at": now} for event, fact in first.values()]
-    # In order-id order, so two overlapping batches take their unique-index locks in the same order and
-    # cannot deadlock each other on PostgreSQL.
-    rows.sort(key=lambda row: row["order_id"])
-    connection = db.session.connection()
-    inserted = set(connection.execute(_statements(connection.dialect.name)[0], rows).scalars())
-    new_facts = [fact for order_id, (_event, fact) in first.items() if order_id in inserted]
-    scopes = _add_to_counters(connection, new_facts, now)
-    db.session.commit()
-    return IngestResult(len(inserted), len(events) - len(inserted), scopes)
+# --- SQLite: a multi-row INSERT … ON CONFLICT DO NOTHING RETURNING tells which ids are new; the counter and
+# per-minute upserts then run as executemany, in key order.
+
+_SALE_COLUMNS = ("ingest_key_id, order_id, kind, campaign_id, session_id, product_id, county_id, streamer_id, "
+                 "quantity, amount_fen, occurred_at, received_at")
+_SQLITE_ROWS_PER_INSERT = 500  # 12 parameters a row, well under SQLite's 32,766
+_SQLITE_COUNTERS = (
+    "INSERT INTO tally_counters (scope, scope_id, dimension, dimension_id, orders, units, gross_fen, refunded_fen, "
+    "seq, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (scope, scope_id, dimension, dimension_id) "
+    "DO UPDATE SET orders = tally_counters.orders + excluded.orders, units = tally_counters.units + excluded.units, "
+    "gross_fen = tally_counters.gross_fen + excluded.gross_fen, "
+    "refunded_fen = tally_counters.refunded_fen + excluded.refunded_fen, seq = tally_counters.seq + excluded.seq, "
+    "updated_at = excluded.updated_at")
+_SQLITE_MINUTES = (
+    "INSERT INTO tally_minutes (scope, scope_id, minute, orders, units, gross_fen, refunded_fen) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (scope, scope_id, minute) DO UPDATE SET "
+    "orders = tally_minutes.orders + excluded.orders, units = tally_minutes.units + excluded.units, "
+    "gross_fen = tally_minutes.gross_fen + excluded.gross_fen, "
+    "refunded_fen = tally_minutes.refunded_fen + excluded.refunded_fen")
 
 
-def _add_to_counters(connection, facts: list[SaleFacts], now) -> set[tuple[str, int]]:
-    if not facts:
-        return set()
-    totals, minutes = counter_deltas(facts)
-    # Rows in key order, so concurrent transactions lock them in the same order and cannot deadlock.
-    counter_rows = [{"scope": s, "scope_id": i, "dimension": d, "dimension_id": di, "orders": c[0], "units": c[1],
-                     "gross_fen": c[2], "refunded_fen": c[3], "seq": 1 if d == "total" else 0, "updated_at": now}
-                    for (s, i, d, di), c in sorted(totals.items())]
-    minute_rows = [{"scope": s, "scope_id": i, "minute": m, "orders": c[0], "units": c[1], "gross_fen": c[2],
-                    "refunded_fen": c[3]} for (s, i, m), c in sorted(minutes.items())]
-    _sales, counters, minutes_upsert = _statements(connection.dialect.name)
-    connection.execute(counters, counter_rows)
-    connection.execute(minutes_upsert, minute_rows)
-    return {(s, i) for s, i, _d, _di in totals}
+def _sqlite_time(moment: datetime) -> str:
+    """What UTCDateTime stores on SQLite (naive UTC text, SQLAlchemy's format), without its per-value overhead."""
+    return moment.astimezone(timezone.utc).replace(tzinfo=None).isoformat(" ", "microseconds")
+
+
+@lru_cache(maxsize=8)
+def _sqlite_insert(rows: int) -> str:
+    values = ",".join(["(?,?,?,?,?,?,?,?,?,?,?,?)"] * rows)
+    return (f"INSERT INTO sale_events ({_SALE_COLUMNS}) VALUES {values} "
+            "ON CONFLICT (ingest_key_id, order_id) DO NOTHING RETURNING order_id")
+
+
+def _store_sqlite(cursor, key_row_id: int, ordered: list, now: datetime) -> list[str]:
+    received = _sqlite_time(now)
+    inserted: list[str] = []
+    for start in range(0, len(ordered), _SQLITE_ROWS_PER_INSERT):
+        chunk = ordered[start:start + _SQLITE_ROWS_PER_INSERT]
+        params = []
+        for order_id, (event, fact) in chunk:
+            params += (key_row_id, order_id, event.kind, fact.campaign_id, fact.session_id, fact.product_id,
+                       fact.county_id, fact.streamer_id, event.quantity, event.amount_fen,
+                       _sqlite_time(event.occurred_at), received)
+        cursor.execute(_sqlite_insert(len(chunk)), params)
+        inserted += [row[0] for row in cursor.fetchall()]
+    if not inserted:
+        return inserted
+    new = set(inserted)
+    totals, minutes = counter_deltas([fact for order_id, (_event, fact) in ordered if order_id in new])
+    # Rows in key order, so concurrent transactions lock them in the same order.
+    cursor.executemany(_SQLITE_COUNTERS, [(s, i, d, di, c[0], c[1], c[2], c[3], 1 if d == "total" else 0, received)
+                                          for (s, i, d, di), c in sorted(totals.items())])
+    cursor.executemany(_SQLITE_MINUTES, [(s, i, _sqlite_time(m), c[0], c[1], c[2], c[3])
+                                         for (s, i, m), c in sorted(minutes.items())])
+    return inserted
+
+
+# --- PostgreSQL: one statement, one round trip. The events travel as arrays; the insert's RETURNING feeds the
+# counter and per-minute upserts (the same arithmetic as domain.ingest.counter_deltas), every row in key order.
+
+_PG_STORE = """
+WITH input AS (
+    SELECT * FROM unnest(CAST(%(order_id)s AS text[]), CAST(%(kind)s AS text[]), CAST(%(campaign_id)s AS integer[]),
+                         CAST(%(session_id)s AS integer[]), CAST(%(product_id)s AS integer[]), CAST(%(county_id)s AS integer[]),
+                         CAST(%(streamer_id)s AS integer[]), CAST(%(quantity)s AS integer[]), CAST(%(amount_fen)s AS bigint[]),
+                         CAST(%(occurred_at)s AS timestamptz[]), CAST(%(minute)s AS timestamptz[]))
+        AS t(order_id, kind, campaign_id, session_id, product_id, county_id, streamer_id, quantity, amount_fen,
+             occurred_at, minute)
+), ins AS (
+    INSERT INTO sale_events (ingest_key_id, order_id, kind, campaign_id, session_id, product_id, county_id,
+                             streamer_id, quantity, amount_fen, occurred_at, received_at)
+    SELECT %(key)s, order_id, kind, campaign_id, session_id, product_id, county_id, streamer_id, quantity, amount_fen,
+           occurred_at, %(now)s
+    FROM input ORDER BY order_id COLLATE "C"
+    ON CONFLICT (ingest_key_id, order_id) DO NOTHING
+    RETURNING order_id
+), new AS (
+    SELECT i.*, CASE WHEN i.kind = 'order' THEN 1 ELSE 0 END AS d_orders,
+           CASE WHEN i.kind = 'order' THEN i.quantity ELSE -i.quantity END AS d_units,
+           CASE WHEN i.kind = 'order' THEN i.amount_fen ELSE 0 END AS d_gross,
+           CASE WHEN i.kind = 'order' THEN 0 ELSE i.amount_fen END AS d_refunded
+    FROM input i JOIN ins USING (order_id)
+), counters AS (
+    INSERT INTO tally_counters (scope, scope_id, dimension, dimension_id, orders, units, gross_fen, refunded_fen,
+                                seq, updated_at)
+    SELECT k.scope, k.scope_id, k.dimension, k.dimension_id, sum(d_orders), sum(d_units), sum(d_gross),
+           sum(d_refunded), max(CASE WHEN k.dimension = 'total' THEN 1 ELSE 0 END), %(now)s
+    FROM new CROSS JOIN LATERAL (VALUES
+        ('campaign', new.campaign_id, 'total', 0), ('campaign', new.campaign_id, 'county', new.county_id),
+        ('campaign', new.campaign_id, 'streamer', new.streamer_id), ('campaign', new.campaign_id, 'product', new.product_id),
+        ('session', new.session_id, 'total', 0), ('session', new.session_id, 'county', new.county_id),
+        ('session', new.session_id, 'streamer', new.streamer_id), ('session', new.session_id, 'product', new.product_id)
+    ) AS k(scope, scope_id, dimension, dimension_id)
+    GROUP BY k.scope, k.scope_id, k.dimension, k.dimension_id
+    ORDER BY k.scope COLLATE "C", k.scope_id, k.dimension COLLATE "C", k.dimension_id
+    ON CONFLICT (scope, scope_id, dimension, dimension_id) DO UPDATE SET
+        orders = tally_counters.orders + excluded.orders, units = tally_counters.units + excluded.units,
+        gross_fen = tally_counters.gross_fen + excluded.gross_fen,
+        refunded_fen = tally_counters.refunded_fen + excluded.refunded_fen, seq = tally_counters.seq + excluded.seq,
+        updated_at = excluded.updated_at
+), minutes AS (
+    INSERT INTO tally_minutes (scope, scope_id, minute, orders, units, gross_fen, refunded_fen)
+    SELECT k.scope, k.scope_id, new.minute, sum(d_orders), sum(d_units), sum(d_gross), sum(d_refunded)
+    FROM new CROSS JOIN LATERAL (VALUES ('campaign', new.campaign_id), ('session', new.session_id)) AS k(scope, scope_id)
+    GROUP BY k.scope, k.scope_id, new.minute
+    ORDER BY k.scope COLLATE "C", k.scope_id, new.minute
+    ON CONFLICT (scope, scope_id, minute) DO UPDATE SET
+        orders = tally_minutes.orders + excluded.orders, units = tally_minutes.units + excluded.units,
+        gross_fen = tally_minutes.gross_fen + excluded.gross_fen,
+        refunded_fen = tally_minutes.refunded_fen + excluded.refunded_fen
+)
+SELECT order_id FROM ins
+"""
+
+
+def _store_postgresql(cursor, key_row_id: int, ordered: list, now: datetime) -> list[str]:
+    columns: dict[str, list] = {name: [] for name in (
+        "order_id", "kind", "campaign_id", "session_id", "product_id", "county_id", "streamer_id", "quantity",
+        "amount_fen", "occurred_at", "minute")}
+    for order_id, (event, fact) in ordered:
+        columns["order_id"].append(order_id)
+        columns["kind"].append(event.kind)
+        columns["campaign_id"].append(fact.campaign_id)
+        columns["session_id"].append(fact.session_id)
+        columns["product_id"].append(fact.product_id)
+        columns["county_id"].append(fact.county_id)
+        columns["streamer_id"].append(fact.streamer_id)
+        columns["quantity"].append(event.quantity)
+        columns["amount_fen"].append(event.amount_fen)
+        columns["occurred_at"].append(event.occurred_at)
+        columns["minute"].append(minute_of(event.occurred_at))
+    cursor.execute(_PG_STORE, {"key": key_row_id, "now": now, **columns})
+    return [row[0] for row in cursor.fetchall()]
