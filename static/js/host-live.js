@@ -37,4 +37,12 @@
   });
   socket.on("disconnect", function () { indicator.dataset.state = "offline"; indicator.textContent = lang ? "Reconnecting…" : "正在重连…"; });
   socket.on("tally", render);
+  // The session goes live (or ends) while the page is open: the badge follows without a reload.
+  socket.on("session_status", function (event) {
+    var badge = root.querySelector("h1 .badge");
+    var labels = JSON.parse(root.dataset.statuses);
+    if (event.session_id !== sessionId || !badge || !labels[event.status]) { return; }
+    badge.className = "badge badge-" + event.status;
+    badge.textContent = labels[event.status];
+  });
 })();
