@@ -60,6 +60,11 @@ def publish_status(session_id: int, campaign_id: int, status: str) -> None:
     _emit("session_status", payload, session_room(session_id))
 
 
+def publish_campaign_status(campaign_id: int, status: str) -> None:
+    """Tell a campaign's subscribers (screens above all) that the campaign moved along its lifecycle."""
+    _emit("campaign_status", {"campaign_id": campaign_id, "status": status}, campaign_room(campaign_id))
+
+
 def publish_reminder(streamer_id: int, reminder: dict) -> None:
     """Push a session reminder to the streamer's open pages."""
     _emit("reminder", reminder, streamer_room(streamer_id))

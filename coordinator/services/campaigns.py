@@ -11,6 +11,7 @@ from coordinator.domain.enums import SessionStatus
 from coordinator.domain.errors import Conflict, InvalidInput, NotFound
 from coordinator.extensions import db
 from coordinator.models import Campaign, CampaignStreamer, LiveSession, SaleEvent, User
+from coordinator.realtime.publish import publish_campaign_status
 from coordinator.services import audit
 from coordinator.services.listing import Page, paginate
 
@@ -79,6 +80,7 @@ def transition(user: User, campaign_id: int, target: str) -> Campaign:
     campaign.status = target
     audit.record(user, "status", campaign, {"status": before["status"]}, {"status": target}, campaign_id=campaign.id)
     db.session.commit()
+    publish_campaign_status(campaign.id, target)
     return campaign
 
 

@@ -41,7 +41,7 @@
     fill("by_county", snapshot.by_county, "name", function (r) { return money.format(r.net_fen / 100); });
     fill("by_streamer", snapshot.by_streamer, "display_name", function (r) { return money.format(r.net_fen / 100); });
     fill("by_product", snapshot.by_product, "name", function (r) { return money.format(r.net_fen / 100); });
-    $("updated").textContent = new Date(snapshot.at).toLocaleTimeString();
+    $("updated").textContent = new Date(snapshot.at).toLocaleTimeString("zh-CN", { timeZone: root.dataset.zone, hour12: false });
     refreshSeries(false);
   }
 
@@ -79,6 +79,10 @@
   socket.on("disconnect", function () { setConn("offline"); });
   socket.on("connect_error", function () { setConn("offline"); });
   socket.on("tally", render);
+  // Closed: the totals on the wall are final.
+  socket.on("campaign_status", function (event) {
+    if (event.campaign_id === campaignId) { $("closed").hidden = event.status !== "closed"; }
+  });
   window.addEventListener("resize", function () { if (chart) { chart.setSize({ width: $("chart").clientWidth, height: chart.height }); } });
   setInterval(function () { refreshSeries(true); }, 60000);
 
