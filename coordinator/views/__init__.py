@@ -1,6 +1,8 @@
 """HTML pages: one blueprint per audience."""
 from __future__ import annotations
 
+import json
+
 from flask import Flask
 
 
@@ -20,6 +22,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.filters["platform"] = platform_name
     app.jinja_env.filters["category"] = category_name
+    # Audit values as people typed them (Chinese names readable, not \uXXXX); autoescaped like any text.
+    app.jinja_env.filters["plain_json"] = lambda value: json.dumps(value, ensure_ascii=False)
     app.jinja_env.filters["picture"] = lambda product: picture_path(product.category, product.image_url)
     app.register_blueprint(auth.bp)
     app.register_blueprint(main.bp)
