@@ -11,6 +11,7 @@ dialects' INSERT … ON CONFLICT constructs, and compiling them anew cost about 
 """
 from __future__ import annotations
 
+import json
 import threading
 import time
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from sqlalchemy import select
 from coordinator import clock
 from coordinator.domain.enums import CampaignStatus, SessionStatus
 from coordinator.domain.errors import Conflict, FieldError, InvalidInput, NotAuthenticated
-from coordinator.domain.ingest import SaleFacts, counter_deltas, minute_of, signature_matches, timestamp_problem
+from coordinator.domain.ingest import SaleFacts, counter_deltas, signature_matches, timestamp_problem
 from coordinator.extensions import db
 from coordinator.models import IngestKey
 from coordinator.schemas.sales import SaleEventIn
@@ -285,17 +286,16 @@ def _store_sqlite(cursor, key_row_id: int, ordered: list, now: datetime) -> list
     return inserted
 
 
-# --- PostgreSQL: one statement, one round trip. The events travel as arrays; the insert's RETURNING feeds the
-# counter and per-minute upserts (the same arithmetic as domain.ingest.counter_deltas), every row in key order.
+# --- PostgreSQL: one statement, one round trip. The new events travel as one JSON array of arrays (psycopg
+# adapts a long Python list slowly, a string at once); the insert's RETURNING feeds the counter and per-minute
+# upserts (the arithmetic of domain.ingest.counter_deltas, minute in UTC), every row in key order.
 
 _PG_STORE = """
 WITH input AS (
-    SELECT * FROM unnest(CAST(%(order_id)s AS text[]), CAST(%(kind)s AS text[]), CAST(%(campaign_id)s AS integer[]),
-                         CAST(%(session_id)s AS integer[]), CAST(%(product_id)s AS integer[]), CAST(%(county_id)s AS integer[]),
-                         CAST(%(streamer_id)s AS integer[]), CAST(%(quantity)s AS integer[]), CAST(%(amount_fen)s AS bigint[]),
-                         CAST(%(occurred_at)s AS timestamptz[]), CAST(%(minute)s AS timestamptz[]))
-        AS t(order_id, kind, campaign_id, session_id, product_id, county_id, streamer_id, quantity, amount_fen,
-             occurred_at, minute)
+    SELECT e->>0 AS order_id, e->>1 AS kind, (e->>2)::integer AS campaign_id, (e->>3)::integer AS session_id,
+           (e->>4)::integer AS product_id, (e->>5)::integer AS county_id, (e->>6)::integer AS streamer_id,
+           (e->>7)::integer AS quantity, (e->>8)::bigint AS amount_fen, (e->>9)::timestamptz AS occurred_at
+    FROM jsonb_array_elements(CAST(%(events)s AS jsonb)) AS e
 ), ins AS (
     INSERT INTO sale_events (ingest_key_id, order_id, kind, campaign_id, session_id, product_id, county_id,
                              streamer_id, quantity, amount_fen, occurred_at, received_at)
@@ -303,13 +303,15 @@ WITH input AS (
            occurred_at, %(now)s
     FROM input ORDER BY order_id COLLATE "C"
     ON CONFLICT (ingest_key_id, order_id) DO NOTHING
-    RETURNING order_id
+    RETURNING order_id, kind, campaign_id, session_id, product_id, county_id, streamer_id, quantity, amount_fen,
+              occurred_at
 ), new AS (
-    SELECT i.*, CASE WHEN i.kind = 'order' THEN 1 ELSE 0 END AS d_orders,
-           CASE WHEN i.kind = 'order' THEN i.quantity ELSE -i.quantity END AS d_units,
-           CASE WHEN i.kind = 'order' THEN i.amount_fen ELSE 0 END AS d_gross,
-           CASE WHEN i.kind = 'order' THEN 0 ELSE i.amount_fen END AS d_refunded
-    FROM input i JOIN ins USING (order_id)
+    SELECT ins.*, date_trunc('minute', occurred_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS minute,
+           CASE WHEN kind = 'order' THEN 1 ELSE 0 END AS d_orders,
+           CASE WHEN kind = 'order' THEN quantity ELSE -quantity END AS d_units,
+           CASE WHEN kind = 'order' THEN amount_fen ELSE 0 END AS d_gross,
+           CASE WHEN kind = 'order' THEN 0 ELSE amount_fen END AS d_refunded
+    FROM ins
 ), counters AS (
     INSERT INTO tally_counters (scope, scope_id, dimension, dimension_id, orders, units, gross_fen, refunded_fen,
                                 seq, updated_at)
@@ -344,20 +346,8 @@ SELECT order_id FROM ins
 
 
 def _store_postgresql(cursor, key_row_id: int, ordered: list, now: datetime) -> list[str]:
-    columns: dict[str, list] = {name: [] for name in (
-        "order_id", "kind", "campaign_id", "session_id", "product_id", "county_id", "streamer_id", "quantity",
-        "amount_fen", "occurred_at", "minute")}
-    for order_id, (event, fact) in ordered:
-        columns["order_id"].append(order_id)
-        columns["kind"].append(event.kind)
-        columns["campaign_id"].append(fact.campaign_id)
-        columns["session_id"].append(fact.session_id)
-        columns["product_id"].append(fact.product_id)
-        columns["county_id"].append(fact.county_id)
-        columns["streamer_id"].append(fact.streamer_id)
-        columns["quantity"].append(event.quantity)
-        columns["amount_fen"].append(event.amount_fen)
-        columns["occurred_at"].append(event.occurred_at)
-        columns["minute"].append(minute_of(event.occurred_at))
-    cursor.execute(_PG_STORE, {"key": key_row_id, "now": now, **columns})
+    events = json.dumps([(order_id, event.kind, fact.campaign_id, fact.session_id, fact.product_id, fact.county_id,
+                          fact.streamer_id, event.quantity, event.amount_fen, event.occurred_at.isoformat())
+                         for order_id, (event, fact) in ordered])
+    cursor.execute(_PG_STORE, {"key": key_row_id, "now": now, "events": events})
     return [row[0] for row in cursor.fetchall()]
