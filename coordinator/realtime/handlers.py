@@ -7,7 +7,7 @@ from flask_socketio import ConnectionRefusedError, join_room
 
 from coordinator.extensions import db
 from coordinator.realtime.publish import NAMESPACE, campaign_room, planners_room, session_room, streamer_room
-from coordinator.services import live_access, tallies
+from coordinator.services import live_access, sessions, tallies
 
 _viewers: dict[str, live_access.Viewer] = {}
 
@@ -42,7 +42,8 @@ def _scope(data) -> tuple[int | None, int | None] | None:
 
 
 def subscribe(data=None):
-    """Client sends {"campaign_id": N} or {"session_id": N}; the ack carries the scope's full snapshot."""
+    """Client sends {"campaign_id": N} or {"session_id": N}; the ack carries the scope's full snapshot (and a
+    session's status: read after joining, so a change from then on arrives as a session_status event)."""
     viewer = _viewers.get(request.sid)
     scope = _scope(data)
     if viewer is None:
@@ -50,6 +51,7 @@ def subscribe(data=None):
     if scope is None:
         return {"ok": False, "error": "send {\"campaign_id\": N} or {\"session_id\": N}"}
     campaign_id, session_id = scope
+    extra = {}
     try:
         allowed_campaign = live_access.may_watch(viewer, campaign_id, session_id)
         if allowed_campaign is None:
@@ -57,6 +59,8 @@ def subscribe(data=None):
         if session_id is not None:
             join_room(session_room(session_id))
             snapshot = tallies.read_snapshot("session", session_id)
+            db.session.rollback()  # end the read begun before joining: the status must be as fresh as the room
+            extra["status"] = sessions.get(session_id).status
         else:
             join_room(campaign_room(campaign_id))
             if viewer.is_commissioner:
@@ -64,7 +68,7 @@ def subscribe(data=None):
             snapshot = tallies.read_snapshot("campaign", campaign_id)
     finally:
         db.session.remove()
-    return {"ok": True, "snapshot": snapshot}
+    return {"ok": True, "snapshot": snapshot, **extra}
 
 
 HANDLERS = {"connect": connect, "disconnect": disconnect, "subscribe": subscribe}

@@ -27,22 +27,24 @@
     });
   }
 
+  function showStatus(status) {
+    var badge = root.querySelector("h1 .badge");
+    var labels = JSON.parse(root.dataset.statuses);
+    if (!badge || !labels[status]) { return; }
+    badge.className = "badge badge-" + status;
+    badge.textContent = labels[status];
+  }
+
   var socket = window.lccLive || io("/live", { transports: ["websocket", "polling"] });
   socket.on("connect", function () {
     socket.emit("subscribe", { session_id: sessionId }, function (ack) {
       indicator.dataset.state = ack && ack.ok ? "live" : "offline";
       indicator.textContent = ack && ack.ok ? (lang ? "Live" : "实时") : (lang ? "Offline" : "离线");
-      if (ack && ack.ok) { render(ack.snapshot); }
+      if (ack && ack.ok) { render(ack.snapshot); showStatus(ack.status); }
     });
   });
   socket.on("disconnect", function () { indicator.dataset.state = "offline"; indicator.textContent = lang ? "Reconnecting…" : "正在重连…"; });
   socket.on("tally", render);
   // The session goes live (or ends) while the page is open: the badge follows without a reload.
-  socket.on("session_status", function (event) {
-    var badge = root.querySelector("h1 .badge");
-    var labels = JSON.parse(root.dataset.statuses);
-    if (event.session_id !== sessionId || !badge || !labels[event.status]) { return; }
-    badge.className = "badge badge-" + event.status;
-    badge.textContent = labels[event.status];
-  });
+  socket.on("session_status", function (event) { if (event.session_id === sessionId) { showStatus(event.status); } });
 })();
