@@ -280,6 +280,8 @@ def test_campaign_night(browser, night, screenshot):
     expect(host.locator("#units")).to_have_text(str(hosted["units"] + 2), timeout=5_000)
     expect(host.locator("#net")).to_have_text(host_money(hosted["net_fen"] + 2 * price))
     assert tally(server, api, "campaigns", campaign_id)["net_fen"] == final
+    assert host.locator("#net").evaluate(  # the whole amount fits its box on a phone
+        "e => e.getBoundingClientRect().right <= e.parentElement.getBoundingClientRect().right")
     screenshot(wall, "campaign-night-11-screen-live")
     screenshot(host, "campaign-night-12-host-live-360")
 
