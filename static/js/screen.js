@@ -55,14 +55,23 @@
       .catch(function () {});
   }
 
+  function chartHeight(el) {
+    return Math.max(120, el.clientHeight || window.innerHeight * 0.22);
+  }
+
   function drawChart(rows) {
     var data = [rows.map(function (r) { return r.minute; }), rows.map(function (r) { return r.net_fen / 100; })];
     var el = $("chart");
     if (chart) { chart.setData(data); return; }
     var zone = root.dataset.zone;
-    chart = new uPlot({ width: el.clientWidth || 800, height: Math.max(160, window.innerHeight * 0.22),
+    chart = new uPlot({ width: el.clientWidth || 800, height: chartHeight(el),
       tzDate: function (ts) { return uPlot.tzDate(new Date(ts * 1e3), zone); },
-      axes: [{ stroke: "#93a79b", grid: { stroke: "#25352e" } }, { stroke: "#93a79b", grid: { stroke: "#25352e" }, size: 80 }],
+      axes: [{ stroke: "#93a79b", grid: { stroke: "#25352e" }, values: function (u, splits) {
+        // 24-hour clock in the coordinator's zone, like the rest of the screen (uPlot's default is "4:05pm").
+        return splits.map(function (ts) {
+          return new Date(ts * 1e3).toLocaleTimeString("zh-CN", { timeZone: zone, hour12: false, hour: "2-digit", minute: "2-digit" });
+        });
+      } }, { stroke: "#93a79b", grid: { stroke: "#25352e" }, size: 80 }],
       series: [{}, { stroke: "#ffb454", width: 3, fill: "rgba(255,180,84,0.15)" }] }, data, el);
   }
 
@@ -83,7 +92,10 @@
   socket.on("campaign_status", function (event) {
     if (event.campaign_id === campaignId) { $("closed").hidden = event.status !== "closed"; }
   });
-  window.addEventListener("resize", function () { if (chart) { chart.setSize({ width: $("chart").clientWidth, height: chart.height }); } });
+  // The box changes with the window and as the leaderboards below fill up.
+  new ResizeObserver(function () {
+    if (chart) { chart.setSize({ width: $("chart").clientWidth, height: chartHeight($("chart")) }); }
+  }).observe($("chart"));
   setInterval(function () { refreshSeries(true); }, 60000);
 
   if (rotate) {
