@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import logging
+import re
+import sqlite3
 
 from flask import Flask, Response, abort, jsonify, render_template, request
 from flask_babel import get_locale, gettext as _
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, DisconnectionError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 from coordinator.domain.errors import DomainError, FieldError
@@ -19,8 +22,21 @@ SLUGS = {
     400: "malformed-request", 401: "not-authenticated", 403: "forbidden", 404: "not-found",
     405: "method-not-allowed", 409: "conflict", 413: "payload-too-large",
     415: "unsupported-media-type", 422: "validation-error", 429: "too-many-requests",
-    500: "internal-error",
+    500: "internal-error", 503: "service-unavailable",
 }
+# Seconds a client should wait before trying again when the database is briefly out of reach.
+DATABASE_RETRY_AFTER_S = 2
+# SQLite's transient failures: another writer holding the file past the busy timeout, or the file out of reach.
+# Any other SQLite OperationalError ("no such table", a syntax error) is a bug and stays a 500.
+_SQLITE_TRANSIENT = re.compile(r"database is locked|database table is locked|database is busy|"
+                               r"unable to open database file|disk I/O error", re.IGNORECASE)
+
+try:  # the PostgreSQL driver's own errors, raised as they are on the raw connections of the ingest hot path
+    import psycopg
+
+    _DRIVER_UNAVAILABLE: tuple[type[Exception], ...] = (psycopg.OperationalError, psycopg.InterfaceError)
+except ImportError:  # pragma: no cover - psycopg is in requirements.txt
+    _DRIVER_UNAVAILABLE = ()
 
 
 def wants_problem_json() -> bool:
@@ -106,11 +122,54 @@ def handle_http_exception(error: HTTPException):
     return _page(status, title, detail)
 
 
+def _where() -> str:
+    """The request's method and path for a log line, with capability tokens redacted."""
+    from coordinator.security import CAPABILITY_PATH
+
+    path = CAPABILITY_PATH.sub(r"\1[redacted]", request.path)
+    return f"{request.method} {path}"
+
+
+def database_unavailable(error: BaseException) -> bool:
+    """True when the error says the database is out of reach or busy, not that the request or the code is wrong."""
+    if isinstance(error, (DisconnectionError, PoolTimeout)):
+        return True
+    original = getattr(error, "orig", None) if isinstance(error, (OperationalError, InterfaceError)) else error
+    if getattr(error, "connection_invalidated", False):
+        return True
+    if isinstance(original, sqlite3.OperationalError):
+        return bool(_SQLITE_TRANSIENT.search(str(original)))
+    if isinstance(original, _DRIVER_UNAVAILABLE):
+        return True
+    return isinstance(error, (OperationalError, InterfaceError)) and not isinstance(original, sqlite3.Error)
+
+
+def handle_database_unavailable(error: Exception):
+    """The database briefly out of reach: 503 with Retry-After, so callers retry; the next request reconnects."""
+    if not database_unavailable(error):
+        return handle_unexpected(error)
+    from coordinator.extensions import db
+
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 - the connection is gone; the pool replaces it (pre-ping) on the next checkout
+        db.session.invalidate()
+    reason = (str(error).strip().splitlines() or [type(error).__name__])[0]
+    log.warning("database unavailable on %s: %s", _where(), reason)
+    if wants_problem_json():
+        response = problem_response(503, "Service unavailable",
+                                    "The database is briefly unavailable. Try again shortly; a retried sale counts once.")
+    else:
+        title, detail = _friendly_http_text(503)
+        response = _page(503, title, detail)
+    return _with_header(response, "Retry-After", str(DATABASE_RETRY_AFTER_S))
+
+
 def handle_unexpected(error: Exception):
     """Log the traceback for operators; show the client nothing of it."""
     if isinstance(error, HTTPException):
         return handle_http_exception(error)
-    log.exception("unhandled error on %s %s", request.method, request.path)
+    log.exception("unhandled error on %s", _where())
     if wants_problem_json():
         return problem_response(500, "Internal error", "The server failed to answer; the error has been logged.")
     title, detail = _friendly_http_text(500)
@@ -141,6 +200,9 @@ def init_app(app: Flask) -> None:
     app.url_value_preprocessor(refuse_ids_beyond_the_database)
     app.register_error_handler(OverflowError, handle_out_of_range)
     app.register_error_handler(DataError, handle_out_of_range)
+    for unavailable in (OperationalError, InterfaceError, DisconnectionError, PoolTimeout, sqlite3.OperationalError,
+                        *_DRIVER_UNAVAILABLE):
+        app.register_error_handler(unavailable, handle_database_unavailable)
     app.register_error_handler(DomainError, handle_domain_error)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(Exception, handle_unexpected)
