@@ -1,6 +1,10 @@
-"""Ingest throughput over real HTTP against `python wsgi.py`, beside a raw SQLAlchemy Core insert of the same rows.
+"""Ingest throughput over real HTTP against `python wsgi.py` or gunicorn, beside a raw SQLAlchemy Core insert of the
+same rows in the same run.
 
-Run by hand:  .venv/bin/python bench/ingest.py [--backend sqlite|postgresql|both] [--events 100000]
+Run by hand:  .venv/bin/python bench/ingest.py [--backend sqlite|postgresql|both] [--server werkzeug|gunicorn|both]
+                                               [--workers N] [--events 100000] [--singles 5000] [--repeat 1]
+Besides the rates it prints where the CPU went during each phase: the server's processes, this client's, and the
+whole machine's busy share (the client runs on the same 2 cores, so it competes with the server it measures).
 """
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ import argparse
 import http.client
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -79,6 +84,48 @@ def signed(key_id: str, secret: str, body: bytes) -> dict:
             "X-Coordinator-Signature": f"sha256={signature_for(secret, stamp, body)}"}
 
 
+def _ticks(pid: int) -> float:
+    """CPU seconds (user + system) of a process and its children still running."""
+    total, pids = 0.0, [pid]
+    while pids:
+        current = pids.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            for task in Path(f"/proc/{current}/task").iterdir():
+                pids += [int(child) for child in (task / "children").read_text().split()]
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return total
+
+
+def _machine() -> tuple[float, float]:
+    """(busy, total) CPU seconds of the whole machine so far."""
+    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = values[3] + values[4]
+    return (sum(values) - idle) / os.sysconf("SC_CLK_TCK"), sum(values) / os.sysconf("SC_CLK_TCK")
+
+
+class CpuMeter:
+    """CPU used by the server, by this client and by the whole machine between start() and stop()."""
+
+    def __init__(self, server_pid: int) -> None:
+        self.server_pid = server_pid
+
+    def start(self) -> None:
+        self._server, self._client, self._machine = _ticks(self.server_pid), self._self(), _machine()
+
+    @staticmethod
+    def _self() -> float:
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        return usage.ru_utime + usage.ru_stime
+
+    def stop(self) -> dict:
+        busy, total = _machine()
+        return {"server_cpu_s": _ticks(self.server_pid) - self._server, "client_cpu_s": self._self() - self._client,
+                "machine_busy": (busy - self._machine[0]) / max(total - self._machine[1], 1e-9)}
+
+
 def run_posts(base: str, bodies: list[bytes], key_id: str, secret: str, threads: int) -> float:
     """Post every body with `threads` clients; returns seconds taken. Every answer must be 200."""
     queue, failures, lock = list(reversed(bodies)), [], threading.Lock()
@@ -121,10 +168,14 @@ def raw_core(url: str, rows: list[dict]) -> float:
     return seconds
 
 
-def serve(url: str, port: int, server: str) -> subprocess.Popen:
+def serve(url: str, port: int, server: str, workers: int = 1) -> subprocess.Popen:
     env = {**os.environ, "DATABASE_URL": url, "SCHEDULER_MODE": "off", "PORT": str(port), "PYTHONUNBUFFERED": "1"}
+    if workers > 1:
+        # Several processes share tally pushes through Redis, as in the README's scale-out setup.
+        env["SOCKETIO_MESSAGE_QUEUE"] = os.environ.get("SOCKETIO_MESSAGE_QUEUE", "redis://127.0.0.1:6379/0")
     command = [sys.executable, "wsgi.py"] if server == "werkzeug" else [
-        str(Path(sys.executable).parent / "gunicorn"), "-w", "1", "--threads", "16", "-b", f"127.0.0.1:{port}", "wsgi:app"]
+        str(Path(sys.executable).parent / "gunicorn"), "-w", str(workers), "--threads", "16", "-b", f"127.0.0.1:{port}",
+        "wsgi:app"]
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     for _ in range(200):
         try:
@@ -135,19 +186,24 @@ def serve(url: str, port: int, server: str) -> subprocess.Popen:
     raise SystemExit("server did not start")
 
 
-def bench(backend: str, events: int, singles: int, tmp: Path, server_kind: str) -> dict:
+def bench(backend: str, events: int, singles: int, tmp: Path, server_kind: str, workers: int = 1) -> dict:
     url = database(backend, tmp)
     try:
         key_id, secret, session_id, products, key_row = prepare(url)
         port = 5600 + os.getpid() % 300
-        server = serve(url, port, server_kind)
+        server = serve(url, port, server_kind, workers)
         base = f"http://127.0.0.1:{port}"
+        meter = CpuMeter(server.pid)
         try:
             batches = [json.dumps({"events": [event(n, session_id, products, "b") for n in range(i, i + 1000)]}).encode()
                        for i in range(0, events, 1000)]
+            meter.start()
             batch_s = run_posts(base, batches, key_id, secret, threads=2)
+            batch_cpu = meter.stop()
             single_bodies = [json.dumps(event(n, session_id, products, "s")).encode() for n in range(singles)]
+            meter.start()
             single_s = run_posts(base, single_bodies, key_id, secret, threads=int(os.environ.get("BENCH_THREADS", "8")))
+            single_cpu = meter.stop()
         finally:
             server.terminate()
             server.wait()
@@ -163,9 +219,15 @@ def bench(backend: str, events: int, singles: int, tmp: Path, server_kind: str) 
         engine.dispose()
         expected_orders = sum(1 for n in range(events) if n % 20) + sum(1 for n in range(singles) if n % 20)
         assert orders == expected_orders, (orders, expected_orders)
-        return {"backend": f"{backend}/{server_kind}", "batched_per_s": events / batch_s, "raw_core_per_s": events / raw_s,
+        label = server_kind if server_kind == "werkzeug" else f"gunicorn {workers}x16"
+        return {"backend": f"{backend}/{label}", "batched_per_s": events / batch_s, "raw_core_per_s": events / raw_s,
                 "ratio": (events / batch_s) / (events / raw_s), "single_per_s": singles / single_s,
-                "events": events, "singles": singles}
+                "events": events, "singles": singles,
+                "batch_server_ms": batch_cpu["server_cpu_s"] / (events / 1000) * 1000,
+                "batch_client_ms": batch_cpu["client_cpu_s"] / (events / 1000) * 1000,
+                "batch_busy": batch_cpu["machine_busy"],
+                "single_server_ms": single_cpu["server_cpu_s"] / singles * 1000,
+                "single_client_ms": single_cpu["client_cpu_s"] / singles * 1000, "single_busy": single_cpu["machine_busy"]}
     finally:
         drop(url)
 
@@ -176,17 +238,33 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=100_000)
     parser.add_argument("--singles", type=int, default=5_000)
     parser.add_argument("--server", choices=["werkzeug", "gunicorn", "both"], default="both",
-                        help="werkzeug: `python wsgi.py`; gunicorn: -w 1 --threads 16 (the production setup)")
+                        help="werkzeug: `python wsgi.py`; gunicorn: -w WORKERS --threads 16 (the production setup)")
+    parser.add_argument("--workers", type=int, default=1, help="gunicorn worker processes (more than 1: Redis queue)")
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each case; the median run is printed last")
     args = parser.parse_args()
     backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
     with tempfile.TemporaryDirectory() as tmp:
         servers = ["werkzeug", "gunicorn"] if args.server == "both" else [args.server]
         for backend in backends:
             for server_kind in servers:
-                result = bench(backend, args.events, args.singles, Path(tmp), server_kind)
-                print(f"{result['backend']:20s} batched {result['batched_per_s']:>9,.0f} events/s | raw Core insert "
-                      f"{result['raw_core_per_s']:>9,.0f} rows/s | ratio {result['ratio']:.2f} | single posts "
-                      f"{result['single_per_s']:>6,.0f}/s  ({result['events']:,} batched, {result['singles']:,} single)")
+                runs = []
+                for _ in range(args.repeat):
+                    runs.append(bench(backend, args.events, args.singles, Path(tmp), server_kind, args.workers))
+                    report(runs[-1])
+                if args.repeat > 1:
+                    print("median:", end=" ")
+                    report({key: (sorted(r[key] for r in runs)[len(runs) // 2] if key != "backend" else runs[0][key])
+                            for key in runs[0]})
+
+
+def report(result: dict) -> None:
+    print(f"{result['backend']:24s} batched {result['batched_per_s']:>7,.0f} events/s | raw Core insert "
+          f"{result['raw_core_per_s']:>7,.0f} rows/s | ratio {result['ratio']:.2f} | single posts "
+          f"{result['single_per_s']:>5,.0f}/s  ({result['events']:,} batched, {result['singles']:,} single)\n"
+          f"{'':24s} CPU per 1000-event batch: server {result['batch_server_ms']:.0f} ms, client "
+          f"{result['batch_client_ms']:.0f} ms, machine busy {result['batch_busy']:.0%} | per single post: server "
+          f"{result['single_server_ms']:.2f} ms, client {result['single_client_ms']:.2f} ms, machine busy "
+          f"{result['single_busy']:.0%}", flush=True)
 
 
 if __name__ == "__main__":
