@@ -116,17 +116,15 @@ class ClientFleet:
 
 def rss_kb(pid: int) -> int:
     """Resident set of a process and its children (gunicorn's master and worker), in KiB."""
-    total, pids = 0, [pid]
-    while pids:
-        current = pids.pop()
+    from ingest import process_tree
+
+    total = 0
+    for current in process_tree(pid):
         try:
-            for line in Path(f"/proc/{current}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-            for task in Path(f"/proc/{current}/task").iterdir():
-                pids += [int(child) for child in (task / "children").read_text().split()]
+            status = Path(f"/proc/{current}/status").read_text()
         except (FileNotFoundError, ProcessLookupError):
             continue
+        total += sum(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:"))
     return total
 
 

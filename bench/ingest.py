@@ -84,18 +84,29 @@ def signed(key_id: str, secret: str, body: bytes) -> dict:
             "X-Coordinator-Signature": f"sha256={signature_for(secret, stamp, body)}"}
 
 
-def _ticks(pid: int) -> float:
-    """CPU seconds (user + system) of a process and its children still running."""
-    total, pids = 0.0, [pid]
-    while pids:
-        current = pids.pop()
+def process_tree(pid: int) -> list[int]:
+    """A process and its descendants still running (gunicorn's master and workers)."""
+    found, pending = [], [pid]
+    while pending:
+        current = pending.pop()
         try:
-            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
             for task in Path(f"/proc/{current}/task").iterdir():
-                pids += [int(child) for child in (task / "children").read_text().split()]
+                pending += [int(child) for child in (task / "children").read_text().split()]
         except (FileNotFoundError, ProcessLookupError):
             continue
+        found.append(current)
+    return found
+
+
+def _ticks(pid: int) -> float:
+    """CPU seconds (user + system) of a process and its children still running."""
+    total = 0.0
+    for current in process_tree(pid):
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     return total
 
 
