@@ -158,14 +158,9 @@ def summary(name: str, values: list[float], missing: int, rss_per_client: float,
 
 
 def start_server(command: list[str], env: dict, port: int) -> subprocess.Popen:
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(400):
-        try:
-            requests.get(f"http://127.0.0.1:{port}/socket.io/?EIO=4&transport=polling", timeout=5)
-            return process
-        except requests.RequestException:
-            time.sleep(0.05)
-    raise SystemExit("server did not start")
+    from ingest import start_server as start_and_wait
+
+    return start_and_wait(command, env, f"http://127.0.0.1:{port}/socket.io/?EIO=4&transport=polling")
 
 
 def gunicorn(threads: int, port: int, app: str) -> list[str]:

@@ -187,10 +187,15 @@ def serve(url: str, port: int, server: str, workers: int = 1) -> subprocess.Pope
     command = [sys.executable, "wsgi.py"] if server == "werkzeug" else [
         str(Path(sys.executable).parent / "gunicorn"), "-w", str(workers), "--threads", "16", "-b", f"127.0.0.1:{port}",
         "wsgi:app"]
+    return start_server(command, env, f"http://127.0.0.1:{port}/api/v1/openapi.json")
+
+
+def start_server(command: list[str], env: dict, probe_url: str) -> subprocess.Popen:
+    """Start a server process and wait (up to 20 s) until probe_url answers."""
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(200):
+    for _ in range(400):
         try:
-            requests.get(f"http://127.0.0.1:{port}/api/v1/openapi.json", timeout=5)
+            requests.get(probe_url, timeout=5)
             return process
         except requests.RequestException:
             time.sleep(0.05)

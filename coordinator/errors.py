@@ -181,7 +181,7 @@ def handle_out_of_range(error: Exception):
     from coordinator.extensions import db
 
     db.session.rollback()
-    log.warning("value out of range on %s %s: %s", request.method, request.path, error)
+    log.warning("value out of range on %s: %s", _where(), error)
     detail = "A value is outside the range the coordinator accepts."
     if wants_problem_json():
         return problem_response(422, "Invalid values", detail)
