@@ -35,6 +35,7 @@ def create_app(config: Any = None) -> Flask:
 
     database.install_engine_events(app.config["SQLITE_BUSY_TIMEOUT_MS"])
     db.init_app(app)
+    app.teardown_appcontext(database.release_session)  # runs before Flask-SQLAlchemy's own, registered earlier
     migrate.init_app(app, db, directory=str(ROOT / "coordinator" / "migrations"), render_as_batch=True)
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
     csrf.init_app(app)

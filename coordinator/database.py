@@ -1,12 +1,18 @@
-"""Engine tuning: SQLite in WAL mode with BEGIN IMMEDIATE for writes."""
+"""Engine tuning: SQLite in WAL mode with BEGIN IMMEDIATE for writes; a session end that survives a lost connection."""
 from __future__ import annotations
 
+import logging
 import sqlite3
 from typing import Any
 
 from flask import has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+
+from coordinator.errors import database_unavailable
+from coordinator.extensions import db
+
+log = logging.getLogger(__name__)
 
 _installed = False
 _busy_timeout_ms = 15000
@@ -48,3 +54,16 @@ def install_engine_events(busy_timeout_ms: int) -> None:
     event.listen(Engine, "connect", _on_connect)
     event.listen(Engine, "begin", _on_begin)
     _installed = True
+
+
+def release_session(_error: BaseException | None) -> None:
+    """End the request's session even when the server dropped its connection after the request's last query."""
+    try:
+        db.session.remove()
+    except Exception as error:  # noqa: BLE001 - sorted just below
+        if not database_unavailable(error):
+            raise
+        # Raised from the app context's teardown, this would replace a finished answer with a bare 500.
+        # The failed close has already invalidated the connection; the second remove only clears the session.
+        log.warning("database connection lost at the end of a request; it was discarded")
+        db.session.remove()

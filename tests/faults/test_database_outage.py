@@ -12,9 +12,12 @@ import time
 
 import pytest
 import requests
+from flask import request
 from sqlalchemy import create_engine, text
 
 from coordinator.domain.ingest import signature_for
+from coordinator.extensions import db
+from coordinator.services import keys
 from tests import databases
 from tests.faults.helpers import DrainedServer, utcnow
 from tests.ingest.helpers import event, open_shop, post_sales
@@ -78,6 +81,12 @@ class Outage:
     def begin(self) -> None:
         self._run(f'ALTER DATABASE "{self.name}" ALLOW_CONNECTIONS false')
         self._run("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n AND pid <> pg_backend_pid()")
+
+    def terminate(self, pid: int) -> None:
+        """Cut one server connection, as a PostgreSQL restart or a network blip would."""
+        with self.admin.connect() as connection:
+            connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        self.admin.dispose()
 
     def end(self) -> None:
         self._run(f'ALTER DATABASE "{self.name}" ALLOW_CONNECTIONS true')
@@ -215,3 +224,26 @@ def test_sqlite_write_lock_held_past_the_busy_timeout_503_then_recovers(app, cli
     assert again.status_code == 200 and again.get_json() == {"accepted": 3, "duplicates": 0}
     assert post_sales(client, shop, batch).get_json() == {"accepted": 0, "duplicates": 3}
     assert totals(database_url) == (3100, 4, 3100)
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_connection_cut_after_the_page_was_built_still_answers_the_page(app, client):
+    """PostgreSQL drops the connection between the view's last query and the end of the request: the reader
+    still gets the page it was built, and the next request gets a fresh connection (was a bare 500)."""
+    with app.app_context():
+        shop = open_shop(utcnow())
+        _row, token = keys.create_screen_token(shop.campaign_id, "war room")
+    cut: list[int] = []
+
+    @app.after_request
+    def cut_the_connection(response):
+        if request.path.startswith("/screen/") and not cut:
+            pid = db.session.execute(text("SELECT pg_backend_pid()")).scalar_one()
+            Outage(app.config["SQLALCHEMY_DATABASE_URI"]).terminate(pid)
+            cut.append(pid)
+        return response
+
+    page = client.get(f"/screen/{token}")
+    assert cut and page.status_code == 200 and "双十一" in page.get_data(as_text=True)
+    again = client.get(f"/screen/{token}")  # a new connection from the pool, not the dead one
+    assert again.status_code == 200 and "双十一" in again.get_data(as_text=True)
