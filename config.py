@@ -10,6 +10,7 @@ INSTANCE_DIR = BASE_DIR / "instance"
 
 DEV_SECRET_KEY = "dev-only-secret-key-change-me"
 SCHEDULER_MODES = ("embedded", "standalone", "off")
+ASYNC_MODES = ("threading", "gevent")
 
 
 def _env_int(name: str, default: int) -> int:
@@ -52,6 +53,9 @@ class Config:
     SQLITE_BUSY_TIMEOUT_MS = _env_int("SQLITE_BUSY_TIMEOUT_MS", 15000)
 
     SOCKETIO_MESSAGE_QUEUE = os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None
+    # "threading" (a thread per WebSocket; python wsgi.py or gunicorn --threads) or "gevent" (gunicorn -k gevent:
+    # a greenlet per WebSocket, for a thousand screens and more). Set explicitly, never detected.
+    SOCKETIO_ASYNC_MODE = os.environ.get("SOCKETIO_ASYNC_MODE", "threading")
     SCHEDULER_MODE = os.environ.get("SCHEDULER_MODE", "embedded")
     COORDINATOR_TIMEZONE = os.environ.get("COORDINATOR_TIMEZONE", "Asia/Shanghai")
     # Minutes before a session's start when its host is reminded, e.g. "30,5".
@@ -112,6 +116,7 @@ def check_config(config: dict) -> None:
             f"SCHEDULER_MODE must be one of {', '.join(SCHEDULER_MODES)}, "
             f"got {config.get('SCHEDULER_MODE')!r}"
         )
+    _check_async_mode(config)
     if config.get("ENV_NAME") == "production" and config.get("SECRET_KEY") in (None, "", DEV_SECRET_KEY):
         raise RuntimeError("COORDINATOR_ENV=production needs a real SECRET_KEY in the environment")
     try:
@@ -120,3 +125,14 @@ def check_config(config: dict) -> None:
         ZoneInfo(config["COORDINATOR_TIMEZONE"])
     except Exception as exc:  # noqa: BLE001 - any failure means the zone is unusable
         raise RuntimeError(f"COORDINATOR_TIMEZONE {config.get('COORDINATOR_TIMEZONE')!r} is not a known time zone") from exc
+
+
+def _check_async_mode(config: dict) -> None:
+    mode = config.get("SOCKETIO_ASYNC_MODE")
+    if mode not in ASYNC_MODES:
+        raise RuntimeError(f"SOCKETIO_ASYNC_MODE must be one of {', '.join(ASYNC_MODES)}, got {mode!r}")
+    # SQLite waits for its write lock inside C, which no greenlet can leave: one waiting request would stall every
+    # connection of the process. PostgreSQL's driver waits cooperatively under gevent.
+    if mode == "gevent" and str(config.get("SQLALCHEMY_DATABASE_URI", "")).startswith("sqlite"):
+        raise RuntimeError("SOCKETIO_ASYNC_MODE=gevent needs PostgreSQL (DATABASE_URL=postgresql+psycopg://…); "
+                           "with SQLite use the default threading mode")

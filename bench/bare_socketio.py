@@ -7,11 +7,12 @@ sized like a campaign snapshot to all of them `hz` times a second and answers wi
 from __future__ import annotations
 
 import json
+import os
 import time
 
 import socketio
 
-sio = socketio.Server(async_mode="threading")
+sio = socketio.Server(async_mode=os.environ.get("SOCKETIO_ASYNC_MODE", "threading"))
 ROOM = "campaign:1"
 
 

@@ -3,9 +3,11 @@ python-socketio server broadcasting to the same number of clients in the same ru
 
 Run by hand:  .venv/bin/python bench/fanout.py [--clients 1000] [--procs 10] [--rate 1000] [--seconds 30]
                                                [--backend sqlite|postgresql] [--skip-bare]
+                                               [--mode threading|gevent]   (gevent needs --backend postgresql)
 Needs aiohttp (python-socketio's asyncio client): .venv/bin/pip install -r bench/requirements.txt
 
-Layout: the server under test is its own process (gunicorn, one worker, a thread per WebSocket: threading mode);
+Layout: the server under test is its own process (gunicorn, one worker: a thread per WebSocket in threading mode,
+a greenlet per WebSocket with -k gevent under --mode gevent; the bare server runs in the same mode);
 the clients are --procs other processes, each holding clients/procs asyncio python-socketio AsyncClient
 connections over WebSocket, each connection authenticated with a screen token and subscribed to the campaign
 (CONTRACT section 4). The poster is a thread of this process posting signed batches to the real webhook.
@@ -163,8 +165,10 @@ def start_server(command: list[str], env: dict, port: int) -> subprocess.Popen:
     return start_and_wait(command, env, f"http://127.0.0.1:{port}/socket.io/?EIO=4&transport=polling")
 
 
-def gunicorn(threads: int, port: int, app: str) -> list[str]:
-    return [str(Path(sys.executable).parent / "gunicorn"), "-w", "1", "--threads", str(threads), "-b",
+def gunicorn(threads: int, port: int, app: str, mode: str = "threading") -> list[str]:
+    """One gunicorn worker: a thread per connection (threading) or a greenlet per connection (gevent)."""
+    worker = ["--threads", str(threads)] if mode == "threading" else ["-k", "gevent"]
+    return [str(Path(sys.executable).parent / "gunicorn"), "-w", "1", *worker, "-b",
             f"127.0.0.1:{port}", "--worker-connections", str(threads + 100), "--timeout", "120", app]
 
 
@@ -172,8 +176,8 @@ def gunicorn(threads: int, port: int, app: str) -> list[str]:
 
 def run_bare(args: argparse.Namespace, port: int) -> None:
     """A minimal python-socketio server (same threading mode and gunicorn) broadcasting a snapshot-sized payload."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "bench")}
-    server = start_server(gunicorn(args.clients + 50, port, "bare_socketio:app"), env, port)
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "bench"), "SOCKETIO_ASYNC_MODE": args.mode}
+    server = start_server(gunicorn(args.clients + 50, port, "bare_socketio:app", args.mode), env, port)
     try:
         before = rss_kb(server.pid)
         fleet = ClientFleet(f"http://127.0.0.1:{port}", "bare", 1, args.clients, args.procs)
@@ -199,8 +203,9 @@ def run_app(args: argparse.Namespace, port: int, tmp: Path) -> None:
         key_id, secret, session_id, products, _key_row = ingest_bench.prepare(url)
         campaign_id = _campaign_of(url, session_id)
         token = ingest_bench.flask(url, "screen-token", "--campaign", str(campaign_id))[-1].rsplit("/", 1)[1]
-        env = {**os.environ, "DATABASE_URL": url, "SCHEDULER_MODE": "off", "PYTHONUNBUFFERED": "1"}
-        server = start_server(gunicorn(args.clients + 50, port, "wsgi:app"), env, port)
+        env = {**os.environ, "DATABASE_URL": url, "SCHEDULER_MODE": "off", "PYTHONUNBUFFERED": "1",
+               "SOCKETIO_ASYNC_MODE": args.mode}
+        server = start_server(gunicorn(args.clients + 50, port, "wsgi:app", args.mode), env, port)
         base = f"http://127.0.0.1:{port}"
         try:
             post = Poster(base, key_id, secret, session_id, products)
@@ -318,6 +323,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--skip-bare", action="store_true")
+    parser.add_argument("--mode", choices=["threading", "gevent"], default="threading",
+                        help="the servers' async mode: gunicorn --threads, or gunicorn -k gevent")
     parser.add_argument("--client", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
     parser.add_argument("--token", help=argparse.SUPPRESS)
@@ -330,7 +337,8 @@ def main() -> None:
         return
     port = 5700 + os.getpid() % 200
     print(f"{args.clients} clients in {args.procs} processes, {args.rate:,.0f} events/s for {args.seconds:.0f} s, "
-          f"server: gunicorn -w 1 --threads {args.clients + 50} (threading mode), backend {args.backend}", flush=True)
+          f"server: {' '.join(gunicorn(args.clients + 50, port, 'wsgi:app', args.mode)[1:7])} ({args.mode} mode), "
+          f"backend {args.backend}", flush=True)
     if not args.skip_bare:
         run_bare(args, port)
     with tempfile.TemporaryDirectory() as tmp:

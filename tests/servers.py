@@ -37,8 +37,7 @@ class ServerProcess:
     def start(self, timeout: float = 20.0) -> "ServerProcess":
         """Start the server and wait until it answers HTTP."""
         self.process = subprocess.Popen(
-            [sys.executable, "wsgi.py"], cwd=ROOT, env=self.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            text=True,
+            self.command(), cwd=ROOT, env=self.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -47,10 +46,14 @@ class ServerProcess:
             try:
                 requests.get(self.url + "/api/v1/openapi.json", timeout=1)
                 return self
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):  # gunicorn listens before its worker has booted
                 time.sleep(0.1)  # polling a child process's readiness, not waiting on our own clock
         self.stop()
         raise RuntimeError("server did not answer in time")
+
+    def command(self) -> list[str]:
+        """The command line that serves."""
+        return [sys.executable, "wsgi.py"]
 
     def stop(self) -> str:
         """Stop the server and return what it printed."""
@@ -85,6 +88,18 @@ class ServerProcess:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+class GeventServer(ServerProcess):
+    """The many-screens deployment: gunicorn's gevent worker, a greenlet per connection, on PostgreSQL."""
+
+    def __init__(self, database_url: str, **env: str) -> None:
+        super().__init__(database_url, SOCKETIO_ASYNC_MODE="gevent", **env)
+
+    def command(self) -> list[str]:
+        gunicorn = str(Path(sys.executable).parent / "gunicorn")
+        return [gunicorn, "-k", "gevent", "-w", "1", "-b", f"127.0.0.1:{self.port}", "--graceful-timeout", "5",
+                "wsgi:app"]
 
 
 @dataclass

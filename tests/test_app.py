@@ -20,14 +20,22 @@ def test_production_refuses_the_development_secret():
     assert create_app(_config(ENV_NAME="production", SECRET_KEY="a-real-secret-from-the-vault")).config["TESTING"]
 
 
-@pytest.mark.parametrize("setting, value", [("SCHEDULER_MODE", "sometimes"), ("COORDINATOR_TIMEZONE", "Mars/Olympus")])
+@pytest.mark.parametrize("setting, value", [("SCHEDULER_MODE", "sometimes"), ("COORDINATOR_TIMEZONE", "Mars/Olympus"),
+                                            ("SOCKETIO_ASYNC_MODE", "eventlet")])
 def test_unusable_settings_are_refused_at_start(setting, value):
     with pytest.raises(RuntimeError, match=setting):
         create_app(_config(**{setting: value}))
 
 
 def test_socketio_mode_is_pinned_not_detected(app):
+    import gevent  # noqa: F401 - installed (requirements.txt), so a detecting server would have picked it
+
     assert app.extensions["socketio"].server.eio.async_mode == "threading"
+
+
+def test_gevent_on_sqlite_is_refused_because_a_lock_wait_would_stall_every_screen():
+    with pytest.raises(RuntimeError, match="SOCKETIO_ASYNC_MODE=gevent needs PostgreSQL"):
+        create_app(_config(SOCKETIO_ASYNC_MODE="gevent", SQLALCHEMY_DATABASE_URI="sqlite:///x.sqlite3"))
 
 
 def test_pages_and_api_carry_security_headers(client):

@@ -1,5 +1,6 @@
 """Two server processes on PostgreSQL and Redis: pushes cross processes, duplicates racing through both count
-once, and with Redis down sales are still stored and screens resync when it returns."""
+once, and with Redis down sales are still stored and screens resync when it returns. Each in both deployments:
+`python wsgi.py` (threading) and gunicorn's gevent worker."""
 from __future__ import annotations
 
 import json
@@ -14,7 +15,7 @@ import socketio
 
 from coordinator.domain.ingest import signature_for
 from tests import databases
-from tests.servers import ServerProcess, free_port, load_demo
+from tests.servers import GeventServer, ServerProcess, free_port, load_demo
 
 
 class PrivateRedis:
@@ -45,8 +46,8 @@ class PrivateRedis:
             self.process = None
 
 
-@pytest.fixture
-def cluster(sqlite_template):
+@pytest.fixture(params=[ServerProcess, GeventServer], ids=["threading", "gevent"])
+def cluster(request, sqlite_template):
     if not databases.postgres_reachable():
         databases.unavailable("PostgreSQL is not reachable on 127.0.0.1:5432")
     if not shutil.which("redis-server"):
@@ -61,7 +62,7 @@ def cluster(sqlite_template):
         campaign_id, session_id, product_id = demo.campaign_id, demo.session_id, demo.product_id
         redis_server.start()
         queue = f"redis://127.0.0.1:{redis_server.port}/0"
-        servers = [ServerProcess(url, SOCKETIO_MESSAGE_QUEUE=queue).start() for _ in range(2)]
+        servers = [request.param(url, SOCKETIO_MESSAGE_QUEUE=queue).start() for _ in range(2)]
         yield servers, redis_server, key, token, (campaign_id, session_id, product_id), url
     finally:
         for server in servers:

@@ -13,7 +13,7 @@ import requests
 from coordinator import jobs
 from tests import databases
 from tests.factories import bearer
-from tests.servers import ROOT, ServerProcess
+from tests.servers import ROOT, GeventServer, ServerProcess
 from tests.sessions.helpers import build, post, session_body
 
 
@@ -61,8 +61,17 @@ def test_embedded_scheduler_moves_a_session_within_seconds(app, client, app_conf
 
 
 def test_a_service_down_across_the_start_catches_up_on_restart(app, client, database_url):
+    _down_across_the_start_then_live_within_2_s(ServerProcess(database_url, SCHEDULER_MODE="embedded"), app, client)
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_under_gevent_the_embedded_scheduler_catches_up_on_restart(app, client, database_url):
+    _down_across_the_start_then_live_within_2_s(GeventServer(database_url, SCHEDULER_MODE="embedded"), app, client)
+
+
+def _down_across_the_start_then_live_within_2_s(server: ServerProcess, app, client) -> None:
     world = _world(app, client)
-    server = ServerProcess(database_url, SCHEDULER_MODE="embedded").start()
+    server.start()
     try:
         start = utcnow() + timedelta(seconds=2)
         body = session_body(world, _iso(start), _iso(start + timedelta(minutes=5)))
