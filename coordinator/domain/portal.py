@@ -17,6 +17,7 @@ class LinkState(str, Enum):
     VALID = "valid"
     USED = "used"
     EXPIRED = "expired"
+    REVOKED = "revoked"
 
 
 def link_expiry(created_at: datetime, hours: int) -> datetime:
@@ -24,10 +25,13 @@ def link_expiry(created_at: datetime, hours: int) -> datetime:
     return created_at + timedelta(hours=max(1, hours))
 
 
-def link_state(expires_at: datetime, used_at: datetime | None, now: datetime) -> LinkState:
-    """A link works once, before it expires; a used link says so even after its expiry."""
+def link_state(expires_at: datetime, used_at: datetime | None, now: datetime,
+               revoked_at: datetime | None = None) -> LinkState:
+    """A link works once, before it expires, unless revoked; a used link says so even after its expiry."""
     if used_at is not None:
         return LinkState.USED
+    if revoked_at is not None:
+        return LinkState.REVOKED
     return LinkState.VALID if now < expires_at else LinkState.EXPIRED
 
 

@@ -75,6 +75,8 @@ class LoginLink(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    # A link sent to the wrong chat is turned off before anyone taps it.
+    revoked_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
 
 
 class IngestKey(Base):

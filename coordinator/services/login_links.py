@@ -37,7 +37,7 @@ class LinkRefused(NotAuthenticated):
 
 
 REFUSALS = {"unknown": "This login link is not known.", "used": "This login link was already used.",
-            "expired": "This login link has expired."}
+            "expired": "This login link has expired.", "revoked": "This login link was revoked."}
 
 
 def linkable_streamer_ids(user: User) -> set[int] | None:
@@ -110,7 +110,7 @@ def peek(token: str) -> tuple[LoginLink, User, Streamer]:
     user = db.session.get(User, link.user_id) if link is not None else None
     if link is None or user is None or not user.active or user.streamer_id is None:
         raise _refused("unknown")
-    state = portal.link_state(link.expires_at, link.used_at, clock.now())
+    state = state_of(link)
     if state is not portal.LinkState.VALID:
         raise _refused(state.value)
     return link, user, db.session.get(Streamer, user.streamer_id)
@@ -121,10 +121,63 @@ def redeem(token: str) -> User:
     link, user, _streamer = peek(token)
     # Conditional, so two taps racing each other cannot both log in.
     claimed = db.session.execute(
-        update(LoginLink).where(LoginLink.id == link.id, LoginLink.used_at.is_(None))
+        update(LoginLink).where(LoginLink.id == link.id, LoginLink.used_at.is_(None), LoginLink.revoked_at.is_(None))
         .values(used_at=clock.now()).execution_options(synchronize_session=False)).rowcount == 1
-    if not claimed:
+    if not claimed:  # used or revoked a moment ago
         db.session.rollback()
-        raise _refused(portal.LinkState.USED.value)
+        raise _refused(state_of(db.session.get(LoginLink, link.id)).value)
     db.session.commit()
     return user
+
+
+def state_of(link: LoginLink) -> portal.LinkState:
+    """Whether a link still works now, and if not, why."""
+    return portal.link_state(link.expires_at, link.used_at, clock.now(), link.revoked_at)
+
+
+@dataclass
+class LinkRow:
+    """One link as a commissioner sees it: never its token, only its prefix, state and maker."""
+
+    link: LoginLink
+    state: portal.LinkState
+    made_by: str
+
+
+def links_for(user: User, streamer_id: int) -> tuple[Streamer, list[LoginLink]]:
+    """A streamer's login links, newest first, for a commissioner who works with them."""
+    streamer = _streamer_for_link(user, streamer_id)
+    links = db.session.scalars(select(LoginLink).join(User, User.id == LoginLink.user_id)
+                               .where(User.streamer_id == streamer.id)
+                               .order_by(LoginLink.created_at.desc(), LoginLink.id.desc()))
+    return streamer, list(links)
+
+
+def link_rows(user: User, streamer_id: int) -> tuple[Streamer, list[LinkRow]]:
+    """A streamer's login links with their state and who made each, for the page that lists and revokes them."""
+    streamer, links = links_for(user, streamer_id)
+    makers = {row.id: row.username for row in db.session.scalars(
+        select(User).where(User.id.in_({link.created_by_id for link in links if link.created_by_id})))}
+    return streamer, [LinkRow(link, state_of(link), makers.get(link.created_by_id or 0, "")) for link in links]
+
+
+def revoke_link(user: User, streamer_id: int, link_id: int) -> LoginLink:
+    """Turn off a link nobody has used yet, audited; a used, expired or revoked link stays as it is."""
+    streamer, links = links_for(user, streamer_id)
+    link = next((row for row in links if row.id == link_id), None)
+    if link is None:
+        raise NotFound(f"Streamer {streamer_id} has no login link {link_id}.")
+    now = clock.now()
+    # Conditional, so a tap on the link racing the revocation either logs in or is refused, never both.
+    revoked = db.session.execute(
+        update(LoginLink).where(LoginLink.id == link.id, LoginLink.used_at.is_(None), LoginLink.revoked_at.is_(None),
+                                LoginLink.expires_at > now)
+        .values(revoked_at=now).execution_options(synchronize_session=False)).rowcount == 1
+    if revoked:
+        audit.record(user, "revoke-login-link", streamer, {"link": link.prefix}, {"link": link.prefix,
+                                                                                  "revoked_at": now.isoformat()})
+        db.session.commit()
+    else:
+        db.session.rollback()
+    db.session.refresh(link)
+    return link

@@ -6,13 +6,14 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from coordinator.domain.errors import NotFound
+from coordinator.domain.portal import LinkState
 from coordinator.services import login_links
 from coordinator.views.auth import bp as auth_bp
 from coordinator.views.forms import EmptyForm
 from coordinator.views.planning import bp as plan_bp, commissioner_required
 
 # Unknown links are not found; used and expired ones are gone for good.
-REFUSED_STATUS = {"unknown": 404, "used": 410, "expired": 410}
+REFUSED_STATUS = {"unknown": 404, "used": 410, "expired": 410, "revoked": 410}
 
 
 @plan_bp.post("/streamers/<int:streamer_id>/login-link")
@@ -27,6 +28,34 @@ def create_login_link(streamer_id: int):
         abort(404)
     url = url_for("auth.login_link", token=issued.token, _external=True)
     return render_template("planning/login_link.html", issued=issued, url=url)
+
+
+@plan_bp.get("/streamers/<int:streamer_id>/login-links")
+@commissioner_required
+def streamer_login_links(streamer_id: int):
+    """A streamer's login links: when each was made and by whom, whether it still works; revoke the open ones."""
+    try:
+        streamer, rows = login_links.link_rows(current_user, streamer_id)
+    except NotFound:
+        abort(404)
+    return render_template("planning/login_links.html", streamer=streamer, rows=rows, form=EmptyForm())
+
+
+@plan_bp.post("/streamers/<int:streamer_id>/login-links/<int:link_id>/revoke")
+@commissioner_required
+def revoke_login_link(streamer_id: int, link_id: int):
+    """Turn off a link sent to the wrong person before anyone taps it."""
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        link = login_links.revoke_link(current_user, streamer_id, link_id)
+    except NotFound:
+        abort(404)
+    if login_links.state_of(link) is LinkState.REVOKED:
+        flash(_("The link was revoked: it no longer logs anyone in."), "info")
+    else:
+        flash(_("That link could not be used any more anyway."), "info")
+    return redirect(url_for("plan.streamer_login_links", streamer_id=streamer_id))
 
 
 def _refused(error: login_links.LinkRefused):

@@ -133,6 +133,8 @@ EXPECTED = {
     'GET /streamers/<int:streamer_id>/edit': '302 200 200 403 403 302 302',
     'POST /streamers/<int:streamer_id>/edit': '302 200 200 403 403 302 302',
     'POST /streamers/<int:streamer_id>/login-link': '302 ok 404 403 403 302 302',
+    'GET /streamers/<int:streamer_id>/login-links': '302 200 404 403 403 302 302',
+    'POST /streamers/<int:streamer_id>/login-links/<int:link_id>/revoke': '302 ok 404 403 403 302 302',
     'GET /streamers/new': '302 200 200 403 403 302 302',
     'POST /streamers/new': '302 200 200 403 403 302 302',
 }

@@ -11,7 +11,7 @@ from coordinator.models import (
     ApiToken, AuditEntry, Campaign, CommissionerCounty, County, IngestKey, LiveSession, LoginLink, Pairing, Product,
     SaleEvent, ScreenToken, Streamer, User,
 )
-from coordinator.services import accounts, demo, ical
+from coordinator.services import accounts, demo, ical, login_links
 
 PASSWORD = "correct horse battery"
 ACTORS = ("anonymous", "owner", "outsider", "host", "other_host", "screen", "revoked")
@@ -55,6 +55,7 @@ def build() -> World:
         pairings[name] = row.id
     db.session.commit()
     other_session = db.session.scalar(select(LiveSession.id).where(LiveSession.streamer_id == other_streamer.id))
+    login_links.create_link(owner, other_streamer.id)
     revoked = accounts.issue_api_token(owner, "revoked")
     accounts.revoke_api_token(owner, db.session.scalar(select(func.max(ApiToken.id))))
     tokens = {"owner": logins.api_token, "outsider": accounts.issue_api_token(outsider, "matrix"),
@@ -64,7 +65,8 @@ def build() -> World:
            "streamer_id": other_streamer.id, "pairing_id": pairings["other_host"],
            "session_id": other_session, "key_id": db.session.scalar(select(func.min(IngestKey.id))),
            "token_id": db.session.scalar(select(func.min(ApiToken.id)).where(ApiToken.user_id == owner.id)),
-           "screen_id": db.session.scalar(select(func.min(ScreenToken.id))), "item_id": product.id}
+           "screen_id": db.session.scalar(select(func.min(ScreenToken.id))), "item_id": product.id,
+           "link_id": db.session.scalar(select(func.min(LoginLink.id)))}
     return World(ids, tokens, {"owner": logins.commissioner, "outsider": ("outsider", PASSWORD),
                                "host": logins.streamer, "other_host": ("other_host", PASSWORD)},
                  tokens["screen"], ical.feed_token(host.streamer_id), {"pairings": pairings})
@@ -81,6 +83,7 @@ def fingerprint() -> tuple[int, ...]:
     keys_state = tuple(db.session.execute(select(IngestKey.id, IngestKey.revoked_at, IngestKey.secret)).all())
     tokens = tuple(db.session.execute(select(ApiToken.id, ApiToken.revoked_at)).all())
     screens = tuple(db.session.execute(select(ScreenToken.id, ScreenToken.revoked_at)).all())
+    screens += tuple(db.session.execute(select(LoginLink.id, LoginLink.revoked_at, LoginLink.used_at)).all())
     rows = tuple(tuple(db.session.execute(select(m.id, m.archived_at)).all()) for m in (Product, Streamer))
     return counts + (hash(states), hash(sessions), hash(keys_state), hash(tokens), hash(screens), hash(rows))
 

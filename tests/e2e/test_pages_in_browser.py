@@ -16,6 +16,16 @@ def open_page(browser, server, path: str, locale: str, viewport: dict):
     return context, page
 
 
+def logged_in(browser, server, who: tuple[str, str], locale: str, viewport: dict):
+    """A new browser context logged in through the login page, on the home page."""
+    context, page = open_page(browser, server, "/login", locale, viewport)
+    page.fill("#username", who[0])
+    page.fill("#password", who[1])
+    page.click("button.wide-button")
+    page.wait_for_url(server.url + "/")
+    return context, page
+
+
 def no_sideways_scroll(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
@@ -35,11 +45,7 @@ def test_login_page_speaks_the_browsers_language(browser, demo_server, screensho
 
 @pytest.mark.parametrize("viewport", [DESK, PHONE], ids=["desk", "phone"])
 def test_commissioner_logs_in_and_sees_the_dashboard(browser, demo_server, screenshot, viewport):
-    context, page = open_page(browser, demo_server, "/login", "zh-CN", viewport)
-    page.fill("#username", COMMISSIONER[0])
-    page.fill("#password", COMMISSIONER[1])
-    page.click("button.wide-button")
-    page.wait_for_url(demo_server.url + "/")
+    context, page = logged_in(browser, demo_server, COMMISSIONER, "zh-CN", viewport)
     page.click("button[name=lang][value=zh_Hans]")  # an earlier test may have saved English on the account
     page.wait_for_load_state()
     assert page.locator("h1").inner_text() == "工作台"
@@ -58,11 +64,7 @@ def test_commissioner_logs_in_and_sees_the_dashboard(browser, demo_server, scree
 
 
 def test_streamer_on_a_phone_sees_their_page(browser, demo_server, screenshot):
-    context, page = open_page(browser, demo_server, "/login", "zh-CN", PHONE)
-    page.fill("#username", STREAMER_USER[0])
-    page.fill("#password", STREAMER_USER[1])
-    page.click("button.wide-button")
-    page.wait_for_url(demo_server.url + "/")
+    context, page = logged_in(browser, demo_server, STREAMER_USER, "zh-CN", PHONE)
     assert "宜君小美" in page.locator("h1").inner_text()
     assert page.locator(".nav a").first.inner_text() == "我的活动"
     assert no_sideways_scroll(page)
@@ -71,11 +73,7 @@ def test_streamer_on_a_phone_sees_their_page(browser, demo_server, screenshot):
 
 
 def test_campaign_page_from_the_dashboard(browser, demo_server, screenshot):
-    context, page = open_page(browser, demo_server, "/login", "en-US", DESK)
-    page.fill("#username", COMMISSIONER[0])
-    page.fill("#password", COMMISSIONER[1])
-    page.click("button.wide-button")
-    page.wait_for_url(demo_server.url + "/")
+    context, page = logged_in(browser, demo_server, COMMISSIONER, "en-US", DESK)
     page.click("table a")
     page.wait_for_load_state()
     assert "Coverage" in page.inner_text("main")
@@ -97,12 +95,8 @@ def test_the_header_switch_changes_the_language_before_logging_in(browser, demo_
 
 
 def test_a_new_token_fits_a_phone_and_copies(browser, demo_server, screenshot):
-    context, page = open_page(browser, demo_server, "/login", "en-US", PHONE)
+    context, page = logged_in(browser, demo_server, COMMISSIONER, "en-US", PHONE)
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=demo_server.url)
-    page.fill("#username", COMMISSIONER[0])
-    page.fill("#password", COMMISSIONER[1])
-    page.click("button.wide-button")
-    page.wait_for_url(demo_server.url + "/")
     page.goto(demo_server.url + "/account/tokens")
     page.fill("#name", "phone check")
     page.click("form.inline-form button[type=submit]")
@@ -114,4 +108,32 @@ def test_a_new_token_fits_a_phone_and_copies(browser, demo_server, screenshot):
     assert page.evaluate("navigator.clipboard.readText()") == token
     assert no_sideways_scroll(page)
     screenshot(page, "tokens-en-360")
+    context.close()
+
+
+def test_a_login_link_sent_to_the_wrong_chat_is_revoked_from_a_phone(browser, demo_server, screenshot):
+    context, page = logged_in(browser, demo_server, COMMISSIONER, "zh-CN", PHONE)
+    page.click("button[name=lang][value=zh_Hans]")  # an earlier test may have saved English on the account
+    page.wait_for_load_state()
+    page.goto(demo_server.url + "/streamers")
+    row = page.locator("tr", has_text="@" + STREAMER_USER[2]).first
+    row.locator("form[action$='/login-link'] button").click()
+    page.wait_for_load_state()
+    link = page.input_value("#login-link")
+    page.get_by_role("link", name="的全部登录链接").click()
+    page.wait_for_load_state()
+    valid = page.locator("#login-links tr[data-state=valid]")
+    assert valid.count() >= 1 and link not in page.content()
+    before = valid.count()
+    valid.first.get_by_role("button", name="撤销").click()
+    page.wait_for_load_state()
+    assert "链接已撤销" in page.content() and page.locator("#login-links tr[data-state=valid]").count() == before - 1
+    assert page.locator("#login-links tr[data-state=revoked]").count() >= 1
+    assert no_sideways_scroll(page)
+    screenshot(page, "login-links-zh-360")
+    phone = browser.new_context(locale="zh-CN", viewport=PHONE).new_page()
+    phone.goto(link)
+    assert phone.locator("#login-link").get_attribute("data-state") == "revoked"
+    assert "此链接已被撤销" in phone.content()
+    phone.context.close()
     context.close()

@@ -27,6 +27,12 @@ def test_link_state(expires, used, state):
     assert link_state(expires, used, NOW) is state
 
 
+def test_a_revoked_link_says_so_unless_it_had_been_used_before():
+    assert link_state(NOW + timedelta(hours=1), None, NOW, revoked_at=NOW) is LinkState.REVOKED
+    assert link_state(NOW - timedelta(hours=1), None, NOW, revoked_at=NOW - timedelta(hours=2)) is LinkState.REVOKED
+    assert link_state(NOW + timedelta(hours=1), NOW, NOW, revoked_at=NOW) is LinkState.USED
+
+
 def test_usernames_for_new_accounts_avoid_taken_ones():
     assert username_for("yijun_xiaomei", set()) == "yijun_xiaomei"
     assert username_for("yijun_xiaomei", {"Yijun_Xiaomei"}) == "yijun_xiaomei-2"

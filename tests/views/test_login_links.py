@@ -130,3 +130,53 @@ def test_a_disabled_account_cannot_use_its_link(app, office):
         db.session.query(User).filter_by(username="xiaomei").one().active = False
         db.session.commit()
     assert app.test_client().post(f"/login/link/{token}").status_code == 404
+
+
+def test_a_link_sent_to_the_wrong_chat_is_revoked_and_logs_nobody_in(app, office):
+    _r, _p, wrong = make_link(app, "wang", office["xiaomei"])
+    _r, _p, right = make_link(app, "wang", office["xiaomei"])
+    wang = login(app, "wang")
+    page = wang.get(f"/streamers/{office['xiaomei']}/login-links", headers=EN).get_data(as_text=True)
+    assert page.count('data-state="valid"') == 2 and wrong not in page and right not in page  # prefixes only
+    with app.app_context():
+        wrong_id = db.session.query(LoginLink).filter_by(token_hash=token_digest(wrong)).one().id
+    revoked = wang.post(f"/streamers/{office['xiaomei']}/login-links/{wrong_id}/revoke", headers=EN,
+                        follow_redirects=True)
+    text = revoked.get_data(as_text=True)
+    assert revoked.status_code == 200 and "no longer logs anyone in" in text
+    assert text.count('data-state="revoked"') == 1 and text.count('data-state="valid"') == 1
+    phone = app.test_client()
+    for response in (phone.get(f"/login/link/{wrong}", headers=EN), phone.post(f"/login/link/{wrong}", headers=EN)):
+        assert response.status_code == 410 and "This link was turned off" in response.get_data(as_text=True)
+    assert phone.get("/").status_code == 302
+    assert phone.post(f"/login/link/{right}").status_code == 302  # the other link still works
+    with app.app_context():
+        entry = db.session.query(AuditEntry).filter_by(action="revoke-login-link").one()
+        assert (entry.entity_id, entry.user_id) == (office["xiaomei"], db.session.query(User).filter_by(
+            username="wang").one().id)
+        assert wrong not in str(entry.after)
+    # Revoking again, or revoking the used one, changes nothing.
+    wang.post(f"/streamers/{office['xiaomei']}/login-links/{wrong_id}/revoke")
+    with app.app_context():
+        assert db.session.query(AuditEntry).filter_by(action="revoke-login-link").count() == 1
+        right_row = db.session.query(LoginLink).filter_by(token_hash=token_digest(right)).one()
+        assert right_row.revoked_at is None and right_row.used_at is not None
+    wang.post(f"/streamers/{office['xiaomei']}/login-links/{right_row.id}/revoke")
+    with app.app_context():
+        assert db.session.get(LoginLink, right_row.id).revoked_at is None
+
+
+def test_only_commissioners_who_work_with_the_streamer_see_or_revoke_its_links(app, office):
+    _r, _p, token = make_link(app, "wang", office["newbie"])
+    with app.app_context():
+        link_id = db.session.query(LoginLink).one().id
+    xiaomei = login(app, "xiaomei")
+    assert xiaomei.get(f"/streamers/{office['newbie']}/login-links").status_code == 403
+    assert xiaomei.post(f"/streamers/{office['newbie']}/login-links/{link_id}/revoke").status_code == 403
+    wang = login(app, "wang")
+    assert wang.get(f"/streamers/{office['stranger']}/login-links").status_code == 404
+    # A link of another streamer is not found under this one.
+    assert wang.post(f"/streamers/{office['xiaomei']}/login-links/{link_id}/revoke").status_code == 404
+    with app.app_context():
+        assert db.session.get(LoginLink, link_id).revoked_at is None
+    assert app.test_client().post(f"/login/link/{token}").status_code == 302
