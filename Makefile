@@ -41,9 +41,11 @@ browser:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
 	fi
 
-## test: everything the tests need, then the suite (SQLite, PostgreSQL and Redis when reachable)
+## test: everything the tests need, then the suite (SQLite, PostgreSQL and Redis when reachable),
+##       on TEST_WORKERS processes (pytest-xdist; TEST_WORKERS=0 runs it in this one)
+TEST_WORKERS ?= 2
 test: venv browser
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS)
 
 ## fuzz: the schemathesis fuzz of every API operation, long (FUZZ_EXAMPLES per operation and mode)
 FUZZ_EXAMPLES ?= 200

@@ -58,5 +58,6 @@ def screenshot(request):
 
 
 def pytest_sessionstart(session):
-    """Start each run with an empty artifacts folder."""
-    shutil.rmtree(ARTIFACTS, ignore_errors=True)
+    """Start each run with an empty artifacts folder (once: pytest-xdist's workers must not clear each other's)."""
+    if not hasattr(session.config, "workerinput"):
+        shutil.rmtree(ARTIFACTS, ignore_errors=True)
