@@ -5,6 +5,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,17 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def drain(process: subprocess.Popen, lines: list[str]) -> threading.Thread:
+    """Read a child's output as it comes, into lines: an unread pipe fills after about 64 KB and then blocks every
+    thread of the child that logs."""
+    def pump() -> None:
+        for line in process.stdout:
+            lines.append(line.rstrip("\n"))
+    reader = threading.Thread(target=pump, daemon=True)
+    reader.start()
+    return reader
+
+
 class ServerProcess:
     """`python wsgi.py` in a child process, as an operator would start it."""
 
@@ -35,14 +47,17 @@ class ServerProcess:
         self.process: subprocess.Popen | None = None
 
     def start(self, timeout: float = 20.0) -> "ServerProcess":
-        """Start the server and wait until it answers HTTP."""
+        """Start the server and wait until it answers HTTP; its output is read as it comes (see drain)."""
         self.process = subprocess.Popen(
             self.command(), cwd=ROOT, env=self.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         )
+        self.output: list[str] = []
+        self._reader = drain(self.process, self.output)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"server exited early:\n{self.process.stdout.read()}")
+                self._reader.join(timeout=5)
+                raise RuntimeError("server exited early:\n" + "\n".join(self.output))
             try:
                 requests.get(self.url + "/api/v1/openapi.json", timeout=1)
                 return self
@@ -66,9 +81,9 @@ class ServerProcess:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
-        output = self.process.stdout.read() if self.process.stdout else ""
+        self._reader.join(timeout=5)
         self.process = None
-        return output
+        return "\n".join(self.output)
 
     def restart(self, timeout: float = 20.0) -> str:
         """Stop and start again on the same port, as an operator restarting the service would."""

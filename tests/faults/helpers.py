@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy import create_engine, text
 
-from tests.servers import ROOT, ServerProcess
+from tests.servers import ROOT, drain
 
 
 def utcnow() -> datetime:
@@ -115,32 +115,3 @@ def wait_until(predicate, seconds: float, poll: float = 0.1) -> bool:
             return True
         time.sleep(poll)  # other processes act on real time
     return predicate()
-
-
-def drain(process: subprocess.Popen, lines: list[str]) -> threading.Thread:
-    """Read a child's output as it comes, into lines: an unread pipe fills after about 64 KB and then blocks every
-    thread of the child that logs."""
-    def pump() -> None:
-        for line in process.stdout:
-            lines.append(line.rstrip("\n"))
-    reader = threading.Thread(target=pump, daemon=True)
-    reader.start()
-    return reader
-
-
-class DrainedServer(ServerProcess):
-    """A ServerProcess whose output is drained while it runs, so a burst of logged errors cannot wedge it."""
-
-    def start(self, timeout: float = 20.0) -> "DrainedServer":
-        super().start(timeout)
-        self.output: list[str] = []
-        self._drain = drain(self.process, self.output)
-        self.process.stdout = None  # the drain thread owns the pipe now; stop() reads nothing more from it
-        return self
-
-    def stop(self) -> str:
-        if self.process is None:
-            return ""
-        super().stop()
-        self._drain.join(timeout=5)
-        return "\n".join(self.output)

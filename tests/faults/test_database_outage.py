@@ -19,9 +19,9 @@ from coordinator.domain.ingest import signature_for
 from coordinator.extensions import db
 from coordinator.services import keys
 from tests import databases
-from tests.faults.helpers import DrainedServer, utcnow
+from tests.faults.helpers import utcnow
 from tests.ingest.helpers import event, open_shop, post_sales
-from tests.servers import load_demo
+from tests.servers import ServerProcess, load_demo
 
 
 def sell(base: str, key_id: str, secret: str, payload: dict) -> requests.Response | None:
@@ -101,7 +101,7 @@ def test_postgresql_connections_cut_under_load_503_then_recovers_counting_each_s
     try:
         databases.migrate(url)
         demo = load_demo(url)
-        server = DrainedServer(url).start()
+        server = ServerProcess(url).start()
         auth = {"Authorization": f"Bearer {demo.api_token}"}
         acknowledged, refused, answers, pages, stop = {}, {}, [], [], threading.Event()
 

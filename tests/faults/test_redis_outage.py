@@ -13,9 +13,8 @@ import pytest
 import requests
 
 from tests import databases
-from tests.faults.helpers import DrainedServer
 from tests.ingest.test_scale_out import PrivateRedis, sell, watcher
-from tests.servers import load_demo
+from tests.servers import ServerProcess, load_demo
 
 
 @pytest.fixture
@@ -26,13 +25,13 @@ def cluster():
         databases.unavailable("redis-server is not installed")
     url = databases.create_postgres_database()
     redis_server = PrivateRedis()  # never the machine's shared Redis
-    servers: list[DrainedServer] = []
+    servers: list[ServerProcess] = []
     try:
         databases.migrate(url)
         demo = load_demo(url)
         redis_server.start()
         queue = f"redis://127.0.0.1:{redis_server.port}/0"
-        servers = [DrainedServer(url, SOCKETIO_MESSAGE_QUEUE=queue).start() for _ in range(2)]
+        servers = [ServerProcess(url, SOCKETIO_MESSAGE_QUEUE=queue).start() for _ in range(2)]
         yield servers, redis_server, demo
     finally:
         for server in servers:
