@@ -136,3 +136,15 @@ def _check_async_mode(config: dict) -> None:
     if mode == "gevent" and str(config.get("SQLALCHEMY_DATABASE_URI", "")).startswith("sqlite"):
         raise RuntimeError("SOCKETIO_ASYNC_MODE=gevent needs PostgreSQL (DATABASE_URL=postgresql+psycopg://…); "
                            "with SQLite use the default threading mode")
+    # Unpatched, blocking calls stall the loop and python-socketio's Redis queue refuses to work at all.
+    if mode == "gevent" and not _gevent_patched():
+        raise RuntimeError("SOCKETIO_ASYNC_MODE=gevent needs a process gevent has patched: serve with "
+                           "gunicorn -k gevent or python wsgi.py, and leave it unset for flask commands")
+
+
+def _gevent_patched() -> bool:
+    try:
+        from gevent import monkey
+    except ImportError:
+        return False
+    return monkey.is_module_patched("socket")

@@ -332,6 +332,8 @@ def main() -> None:
     parser.add_argument("--count", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--concurrency", type=int, default=10, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.mode == "gevent" and args.backend != "postgresql" and not args.client:
+        parser.error("--mode gevent needs --backend postgresql (the coordinator refuses gevent on SQLite)")
     if args.client:
         client_process(args)
         return

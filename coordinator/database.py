@@ -65,5 +65,9 @@ def release_session(_error: BaseException | None) -> None:
             raise
         # Raised from the app context's teardown, this would replace a finished answer with a bare 500.
         # The failed close has already invalidated the connection; the second remove only clears the session.
-        log.warning("database connection lost at the end of a request; it was discarded")
-        db.session.remove()
+        log.warning("database connection lost at the end of a request; it was discarded: %s",
+                    (str(error).strip().splitlines() or [type(error).__name__])[0])
+        try:
+            db.session.remove()
+        finally:
+            db.session.registry.clear()

@@ -38,6 +38,13 @@ def test_gevent_on_sqlite_is_refused_because_a_lock_wait_would_stall_every_scree
         create_app(_config(SOCKETIO_ASYNC_MODE="gevent", SQLALCHEMY_DATABASE_URI="sqlite:///x.sqlite3"))
 
 
+def test_gevent_outside_a_patched_process_is_refused_instead_of_stalling():
+    # This test process is not patched, as a `flask` command or a gunicorn thread worker would not be.
+    with pytest.raises(RuntimeError, match="needs a process gevent has patched"):
+        create_app(_config(SOCKETIO_ASYNC_MODE="gevent",
+                           SQLALCHEMY_DATABASE_URI="postgresql+psycopg://postgres@127.0.0.1:5432/test"))
+
+
 def test_pages_and_api_carry_security_headers(client):
     for path in ("/login", "/api/v1/openapi.json", "/api/v1/me"):
         headers = client.get(path).headers

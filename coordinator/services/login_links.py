@@ -125,7 +125,8 @@ def redeem(token: str) -> User:
         .values(used_at=clock.now()).execution_options(synchronize_session=False)).rowcount == 1
     if not claimed:  # used or revoked a moment ago
         db.session.rollback()
-        raise _refused(state_of(db.session.get(LoginLink, link.id)).value)
+        now_row = db.session.get(LoginLink, link.id)
+        raise _refused(state_of(now_row).value if now_row is not None else "unknown")
     db.session.commit()
     return user
 

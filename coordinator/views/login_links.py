@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
+from flask_babel import format_datetime, gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from coordinator.domain.errors import NotFound
@@ -51,10 +51,15 @@ def revoke_login_link(streamer_id: int, link_id: int):
         link = login_links.revoke_link(current_user, streamer_id, link_id)
     except NotFound:
         abort(404)
-    if login_links.state_of(link) is LinkState.REVOKED:
+    state = login_links.state_of(link)
+    if state is LinkState.REVOKED:
         flash(_("The link was revoked: it no longer logs anyone in."), "info")
+    elif state is LinkState.USED:  # too late: say so plainly, the phone that used it stays logged in
+        flash(_("That link was already used %(when)s: revoking it cannot log that phone out. If it was not "
+                "the streamer, tell an administrator.", when=format_datetime(link.used_at, "yyyy-MM-dd HH:mm")),
+              "error")
     else:
-        flash(_("That link could not be used any more anyway."), "info")
+        flash(_("That link had already expired: nobody can use it."), "info")
     return redirect(url_for("plan.streamer_login_links", streamer_id=streamer_id))
 
 

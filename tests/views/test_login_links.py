@@ -180,3 +180,43 @@ def test_only_commissioners_who_work_with_the_streamer_see_or_revoke_its_links(a
     with app.app_context():
         assert db.session.get(LoginLink, link_id).revoked_at is None
     assert app.test_client().post(f"/login/link/{token}").status_code == 302
+
+
+def test_revoking_too_late_says_so_and_changes_nothing(app, office, clock):
+    _r, _p, used = make_link(app, "wang", office["xiaomei"])
+    _r, _p, stale = make_link(app, "wang", office["xiaomei"])
+    assert app.test_client().post(f"/login/link/{used}").status_code == 302
+    with app.app_context():
+        ids = {token: db.session.query(LoginLink).filter_by(token_hash=token_digest(token)).one().id
+               for token in (used, stale)}
+    wang = login(app, "wang")
+    answer = wang.post(f"/streamers/{office['xiaomei']}/login-links/{ids[used]}/revoke", headers=EN,
+                       follow_redirects=True).get_data(as_text=True)
+    assert "already used" in answer and "cannot log that phone out" in answer
+    clock.advance(hours=25)
+    answer = wang.post(f"/streamers/{office['xiaomei']}/login-links/{ids[stale]}/revoke", headers=EN,
+                       follow_redirects=True).get_data(as_text=True)
+    assert "already expired" in answer and 'data-state="expired"' in answer
+    with app.app_context():
+        assert all(db.session.get(LoginLink, i).revoked_at is None for i in ids.values())
+        assert db.session.query(AuditEntry).filter_by(action="revoke-login-link").count() == 0
+
+
+def test_a_tap_racing_the_revocation_is_refused(app, office, monkeypatch):
+    """The revocation commits between the tap's check and its claim: the claim must not log anyone in."""
+    from coordinator.services import login_links
+
+    _r, _p, token = make_link(app, "wang", office["xiaomei"])
+    checked = login_links.peek
+
+    def check_then_revoke(value):
+        found = checked(value)
+        db.session.query(LoginLink).filter_by(id=found[0].id).update({"revoked_at": found[0].created_at})
+        db.session.commit()  # as the commissioner's request would, while this one is between its two steps
+        return found
+
+    monkeypatch.setattr(login_links, "peek", check_then_revoke)
+    phone = app.test_client()
+    response = phone.post(f"/login/link/{token}", headers=EN)
+    assert response.status_code == 410 and "This link was turned off" in response.get_data(as_text=True)
+    assert phone.get("/").status_code == 302
