@@ -54,7 +54,7 @@ def report_body(report: imports.ImportReport) -> dict:
     return {
         "kind": report.kind, "total_rows": report.total_rows, "valid_rows": len(report.valid),
         "imported": report.imported, "bad_rows": report.bad_rows,
-        "errors": [{"row": e.row, "column": e.column, "message": e.message} for e in report.errors],
+        "errors": [{"row": e.row, "column": e.column, "message": e.text} for e in report.errors],
     }
 
 

@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from coordinator.domain.catalog import format_clock, parse_clock
+from coordinator.domain.plain_errors import _  # marks the messages below for the catalog; pages translate them
 
 TRUE_WORDS = {"true", "yes", "y", "1", "是", "对", "√", "✓"}
 FALSE_WORDS = {"false", "no", "n", "0", "否", "不是", "×", "✗"}
@@ -29,7 +30,7 @@ def blank(value: Any) -> bool:
 def to_int(value: Any) -> int:
     """A whole number from 12, 12.0, '12', '1,200' or '52万' (ten thousands)."""
     if isinstance(value, bool):
-        raise ValueError("expected a whole number")
+        raise ValueError(_("expected a whole number"))
     if isinstance(value, int):
         return value
     text = str(value).strip().replace(",", "").replace("，", "")
@@ -39,9 +40,9 @@ def to_int(value: Any) -> int:
     try:
         number = Decimal(text) * multiplier
     except InvalidOperation as exc:
-        raise ValueError("expected a whole number") from exc
+        raise ValueError(_("expected a whole number")) from exc
     if number != number.to_integral_value():
-        raise ValueError("expected a whole number")
+        raise ValueError(_("expected a whole number"))
     return int(number)
 
 
@@ -51,9 +52,9 @@ def yuan_to_fen(value: Any) -> int:
     try:
         fen = Decimal(text) * 100
     except InvalidOperation as exc:
-        raise ValueError("expected an amount in yuan, e.g. 5.80") from exc
+        raise ValueError(_("expected an amount in yuan, e.g. 5.80")) from exc
     if fen != fen.to_integral_value():
-        raise ValueError("at most two decimal places")
+        raise ValueError(_("at most two decimal places"))
     return int(fen)
 
 
@@ -66,7 +67,7 @@ def to_bool(value: Any) -> bool:
         return True
     if text in FALSE_WORDS:
         return False
-    raise ValueError("expected yes/no (是/否)")
+    raise ValueError(_("expected yes/no (是/否)"))
 
 
 def to_date(value: Any) -> date:
@@ -79,7 +80,7 @@ def to_date(value: Any) -> date:
     try:
         return date.fromisoformat("-".join(part.zfill(2) for part in text.split("-")))
     except ValueError as exc:
-        raise ValueError("expected a date like 2026-11-11") from exc
+        raise ValueError(_("expected a date like 2026-11-11")) from exc
 
 
 def to_list(value: Any, tags: bool = False) -> list[str]:
@@ -96,7 +97,7 @@ def to_windows(value: Any) -> list[tuple[int, int, int]]:
         day = WEEKDAYS.get(match.group(1).lower()[:3] if match and match.group(1).isascii() else
                            match.group(1) if match else "")
         if not match or day is None:
-            raise ValueError("write windows like 周五 19:00-24:00; Sat 20:00-23:00")
+            raise ValueError(_("write windows like 周五 19:00-24:00; Sat 20:00-23:00"))
         windows.append((day, parse_clock(match.group(2).zfill(5)), parse_clock(match.group(3).zfill(5))))
     return windows
 

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from coordinator.domain.catalog import availability_errors, harvest_window_errors, parse_clock
+from coordinator.domain import plain_errors
 from coordinator.domain.cells import blank
 from coordinator.domain.errors import Conflict, InvalidInput
 from coordinator.extensions import db
@@ -17,17 +18,32 @@ from coordinator.schemas.catalog import ProductIn, StreamerIn
 from coordinator.services import audit, scope
 from coordinator.services.import_columns import PLATFORM_ALIASES, PRODUCT_COLUMNS, STREAMER_COLUMNS, match_header
 from coordinator.services.spreadsheets import read_table
+from coordinator.i18n import _
 
 KINDS = {"products": PRODUCT_COLUMNS, "streamers": STREAMER_COLUMNS}
 
 
 @dataclass
 class RowError:
-    """One problem: the row number as the spreadsheet shows it, the column's header, a message."""
+    """One problem: the row number as the spreadsheet shows it, the column's header, a message.
+
+    `message` is a %-format message id (pages translate it and fill in `values`); `text` is it in English.
+    """
 
     row: int
     column: str
     message: str
+    values: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        """The message in English with its values filled in."""
+        return plain_errors.render(self.message, self.values)
+
+
+def _literal(text: str) -> str:
+    """A message that is not a catalog id, made safe for %-formatting."""
+    return text.replace("%", "%%")
 
 
 @dataclass
@@ -81,8 +97,13 @@ def _read_row(number, cells_, columns, header) -> tuple[dict[str, Any], list[Row
         try:
             values[column.field] = column.convert(cell)
         except ValueError as exc:
-            errors.append(RowError(number, header[index], str(exc)))
+            errors.append(RowError(number, header[index], _literal(str(exc))))
     return values, errors
+
+
+def _plain(error: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    message, values = plain_errors.plain_error(error)
+    return (message, values) if values or message in plain_errors.KNOWN else (_literal(message), {})
 
 
 def _county_lookup(user: User) -> dict[tuple[str, str], list[County]]:
@@ -101,7 +122,8 @@ def _check_row(kind, number, values, titles, counties) -> tuple[dict[str, Any], 
     if kind == "products":
         found = counties.get((values.pop("county", ""), values.pop("province", "")), [])
         if len(found) != 1:
-            message = "unknown county (or one you do not manage)" if not found else "several counties have this name; add 省份"
+            message = (_("unknown county (or one you do not manage)") if not found
+                       else _("several counties have this name; add 省份"))
             return values, [RowError(number, titles.get("county", "县域"), message)]
         values["county_id"] = found[0].id
         schema, extra = ProductIn, harvest_window_errors(values.get("available_from"), values.get("available_to"))
@@ -114,11 +136,11 @@ def _check_row(kind, number, values, titles, counties) -> tuple[dict[str, Any], 
     try:
         checked = schema.model_validate(values).model_dump()
     except ValidationError as exc:
-        return values, [RowError(number, titles.get(str(e["loc"][0]), str(e["loc"][0])), e["msg"])
+        return values, [RowError(number, titles.get(str(e["loc"][0]), str(e["loc"][0])), *_plain(e))
                         for e in exc.errors(include_url=False)]
     if extra:
         field_name = extra[0].field.split(".")[0] if extra[0].field else ""
-        return values, [RowError(number, titles.get(field_name, field_name), e.message) for e in extra]
+        return values, [RowError(number, titles.get(field_name, field_name), _literal(e.message)) for e in extra]
     return checked, []
 
 
@@ -135,7 +157,8 @@ def _flag_duplicates(report: ImportReport, titles: dict[str, str]) -> None:
     for number, values in report.valid:
         value = values[key].lower()
         if value in taken or value in seen:
-            report.errors.append(RowError(number, titles.get(key, key), "already exists" if value in taken else "repeated in this file"))
+            report.errors.append(RowError(number, titles.get(key, key),
+                                          _("already exists") if value in taken else _("repeated in this file")))
         else:
             kept.append((number, values))
         seen.add(value)

@@ -71,6 +71,8 @@ def test_thousand_rows_with_seven_bad_imports_993_and_names_each_bad_row(app, cl
     assert (report["total_rows"], report["valid_rows"], report["imported"]) == (1000, 993, 993)
     expected = {(index + 2, column) for index, (column, _) in BROKEN.items()}  # +1 header, +1 one-based
     assert {(e["row"], e["column"]) for e in report["errors"]} == expected
+    messages = {e["column"]: e["message"] for e in report["errors"]}
+    assert messages["库存"] == "must be at least 0" and messages["价格（元）"] == "expected an amount in yuan, e.g. 5.80"
     assert report["bad_rows"] == sorted(row for row, _ in expected)
     assert products_stored(app) == 993
     with app.app_context():

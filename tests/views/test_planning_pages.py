@@ -108,6 +108,32 @@ def test_import_preview_then_valid_rows(app, commissioner):
         assert db.session.query(Product).count() == 1
 
 
+def test_the_import_report_speaks_the_pages_language(app, commissioner):
+    client = commissioner
+    client.post("/counties", data={"name": "Yijun", "province": "Shaanxi"})
+    workbook = Workbook()
+    workbook.active.append(["县域", "名称", "SKU", "品类", "价格（元）", "库存", "农产品"])
+    workbook.active.append(["Yijun", "苹果", "A-1", "fruit", "abc", "100", "是"])  # not an amount
+    workbook.active.append(["Yijun", "玉米糁", "G-1", "grain", "5.8", "-3", "是"])  # negative stock
+    workbook.active.append(["Atlantis", "茶", "T-1", "tea", "5.8", "1", "是"])  # no such county
+    workbook.active.append(["Yijun", "蜂蜜", "H-1", "honey", "5.8", "1", "maybe"])  # not yes or no
+    data = io.BytesIO()
+    workbook.save(data)
+
+    def report(language: str) -> str:
+        page = client.post("/import/products", data={"file": (io.BytesIO(data.getvalue()), "p.xlsx")},
+                           content_type="multipart/form-data", headers={"Accept-Language": language})
+        assert page.status_code == 200
+        return page.get_data(as_text=True)
+
+    zh = report("zh-CN")
+    for message in ("应为以元计的金额，例如 5.80", "不能小于 0", "未知县域（或不在您负责的范围内）", "应为 是/否"):
+        assert message in zh, message
+    assert "greater than or equal" not in zh and "expected" not in zh
+    en = report("en")
+    assert "must be at least 0" in en and "unknown county" in en and "expected yes/no" in en
+
+
 def test_streamers_cannot_open_planning_pages(app, client):
     with app.app_context():
         db.session.add(Streamer(handle="host", display_name="Host", platform="douyin", followers=1, categories=[]))
