@@ -9,7 +9,7 @@ from flask import has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from coordinator.errors import database_unavailable
+from coordinator.errors import database_unavailable, first_line
 from coordinator.extensions import db
 
 log = logging.getLogger(__name__)
@@ -65,8 +65,7 @@ def release_session(_error: BaseException | None) -> None:
             raise
         # Raised from the app context's teardown, this would replace a finished answer with a bare 500.
         # The failed close has already invalidated the connection; the second remove only clears the session.
-        log.warning("database connection lost at the end of a request; it was discarded: %s",
-                    (str(error).strip().splitlines() or [type(error).__name__])[0])
+        log.warning("database connection lost at the end of a request; it was discarded: %s", first_line(error))
         try:
             db.session.remove()
         finally:

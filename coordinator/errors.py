@@ -130,6 +130,11 @@ def _where() -> str:
     return f"{request.method} {path}"
 
 
+def first_line(error: BaseException) -> str:
+    """An error's first line for a log, without the driver's SQL and background text."""
+    return (str(error).strip().splitlines() or [type(error).__name__])[0]
+
+
 def database_unavailable(error: BaseException) -> bool:
     """True when the error says the database is out of reach or busy, not that the request or the code is wrong."""
     if isinstance(error, (DisconnectionError, PoolTimeout)):
@@ -154,8 +159,7 @@ def handle_database_unavailable(error: Exception):
         db.session.rollback()
     except Exception:  # noqa: BLE001 - the connection is gone; the pool replaces it (pre-ping) on the next checkout
         db.session.invalidate()
-    reason = (str(error).strip().splitlines() or [type(error).__name__])[0]
-    log.warning("database unavailable on %s: %s", _where(), reason)
+    log.warning("database unavailable on %s: %s", _where(), first_line(error))
     if wants_problem_json():
         response = problem_response(503, "Service unavailable",
                                     "The database is briefly unavailable. Try again shortly; a retried sale counts once.")

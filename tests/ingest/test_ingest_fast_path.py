@@ -8,7 +8,7 @@ from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
 
 from coordinator.domain.ingest import SaleFacts, counter_deltas, minute_of
 from coordinator.models.base import UTCDateTime
-from coordinator.services.ingest import _sqlite_time
+from coordinator.services.ingest_sql import sqlite_time as _sqlite_time
 
 ZONES = [timezone.utc, timezone(timedelta(hours=8)), timezone(timedelta(hours=-5, minutes=-30))]
 
