@@ -50,6 +50,11 @@ class Config:
         "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'coordinator.sqlite3'}"
     )
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    # Connections each server process keeps open to PostgreSQL, and how many more it may open for a burst. Keep
+    # the pool at least as large as the server's threads: a connection handed back to a full pool is closed, and
+    # under load that closes and reopens connections without end (a new PostgreSQL backend for each).
+    DATABASE_POOL_SIZE = _env_int("DATABASE_POOL_SIZE", 16)
+    DATABASE_POOL_OVERFLOW = _env_int("DATABASE_POOL_OVERFLOW", 8)
     SQLITE_BUSY_TIMEOUT_MS = _env_int("SQLITE_BUSY_TIMEOUT_MS", 15000)
 
     SOCKETIO_MESSAGE_QUEUE = os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None

@@ -25,11 +25,13 @@ def create_app(config: Any = None) -> Flask:
         app.config.from_object(config)
     check_config(app.config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)  # the default SQLite file lives there
-    # Chinese text stays readable in JSON columns (and searchable as a substring). A server's connections can
-    # go stale after a PostgreSQL restart, so they are pinged; an SQLite file's cannot, so it skips that round trip.
+    # Chinese text stays readable in JSON columns (and searchable as a substring). Stale PostgreSQL connections
+    # (after a restart) are caught at checkout by coordinator.database without a round trip, not by a pre-ping.
+    pool = {} if _in_memory(app.config["SQLALCHEMY_DATABASE_URI"]) else {
+        "pool_size": app.config["DATABASE_POOL_SIZE"], "max_overflow": app.config["DATABASE_POOL_OVERFLOW"]}
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
         "json_serializer": lambda value: json.dumps(value, ensure_ascii=False),
-        "pool_pre_ping": not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"),
+        **pool,
         **app.config["SQLALCHEMY_ENGINE_OPTIONS"],
     }
 
@@ -50,3 +52,11 @@ def create_app(config: Any = None) -> Flask:
     cli.init_app(app)
     jobs.init_app(app)
     return app
+
+
+def _in_memory(url: str) -> bool:
+    """An in-memory SQLite database: one connection shared by all (its static pool takes no size)."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    return parsed.get_backend_name() == "sqlite" and parsed.database in (None, "", ":memory:")

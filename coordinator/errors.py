@@ -157,7 +157,7 @@ def handle_database_unavailable(error: Exception):
 
     try:
         db.session.rollback()
-    except Exception:  # noqa: BLE001 - the connection is gone; the pool replaces it (pre-ping) on the next checkout
+    except Exception:  # noqa: BLE001 - the connection is gone; the pool replaces it at the next checkout
         db.session.invalidate()
     log.warning("database unavailable on %s: %s", _where(), first_line(error))
     if wants_problem_json():

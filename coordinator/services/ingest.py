@@ -2,12 +2,13 @@
 
 Per post the work is: check the signature against the key's secrets (cached in the process for a couple of
 seconds), then one transaction that (1) reads the sessions and lineups the events refer to and re-checks the key
-against the database, (2) inserts the new events and (3) adds them to the counters, then commits. The key is
-re-checked inside that transaction, so a revoked key or an expired previous secret stores nothing from the
-moment its change is committed, whatever the cache holds.
+against the database, (2) inserts the new events and (3) adds them to the counters, then commits. On SQLite that
+is a transaction of several statements; on PostgreSQL a single statement in autocommit, which is its own
+transaction and one round trip. The key is re-checked inside it, so a revoked key or an expired previous secret
+stores nothing from the moment its change is committed, whatever the cache holds.
 
-The write statements are plain SQL built once per dialect: SQLAlchemy cannot cache the compiled form of the
-dialects' INSERT … ON CONFLICT constructs, and compiling them anew cost about 1 ms per post.
+The statements are plain SQL built once per dialect: SQLAlchemy cannot cache the compiled form of the dialects'
+INSERT … ON CONFLICT constructs, and compiling them anew cost about 1 ms per post.
 """
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ from coordinator.domain.ingest import SaleFacts, signature_matches, timestamp_pr
 from coordinator.extensions import db
 from coordinator.models import IngestKey
 from coordinator.schemas.sales import SaleEventIn
-from coordinator.services.ingest_sql import sqlite_time, store_postgresql, store_sqlite
+from coordinator.services.ingest_sql import read_facts_sqlite, store_postgresql, store_sqlite
 
 # How long a process trusts its copy of a key's secrets before reading them again. The copy only decides
 # whether a body is worth parsing: the transaction that stores the events re-checks the key in the database.
@@ -125,77 +126,70 @@ def store(signed: SignedBy, events: list[SaleEventIn], batch: bool) -> IngestRes
     """Insert the new events once each, add them to the counters, commit; duplicates change nothing."""
     now = clock.now()
     engine = db.engine
-    sql = _SQLITE if engine.dialect.name == "sqlite" else _POSTGRESQL
     # The driver's connection itself, from the engine's pool: this is the hot path of the webhook, and
     # SQLAlchemy's statement machinery cost more than the database work for a single event.
     connection = engine.raw_connection()
     try:
+        if engine.dialect.name == "sqlite":
+            facts, inserted = _store_sqlite(connection, signed, events, batch, now)
+        else:
+            facts, inserted = _store_postgresql(connection, signed, events, batch, now)
+    finally:
+        connection.close()  # back to the pool
+    first = {}
+    for event, fact in zip(events, facts):
+        first.setdefault(event.id, fact)  # an id twice in one batch counts once, as its first occurrence
+    scopes = set()
+    for order_id in inserted:
+        scopes.add(("campaign", first[order_id].campaign_id))
+        scopes.add(("session", first[order_id].session_id))
+    return IngestResult(len(inserted), len(events) - len(inserted), scopes)
+
+
+def _store_sqlite(connection, signed: SignedBy, events: list[SaleEventIn], batch: bool,
+                  now: datetime) -> tuple[list[SaleFacts], list[str]]:
+    """Read, check and write in one transaction that holds the write lock from its start."""
+    try:
         cursor = connection.cursor()
-        if sql is _SQLITE:
-            cursor.execute("BEGIN IMMEDIATE")  # the write lock up front, as coordinator.database does for writes
-        facts = _facts(cursor, sql, signed, events, batch, now)
+        cursor.execute("BEGIN IMMEDIATE")  # the write lock up front, as coordinator.database does for writes
+        rows = read_facts_sqlite(cursor, signed.key_row_id, signed.secret, sorted({e.session_id for e in events}), now)
+        facts = check_events(rows, events, batch)
         first: dict[str, tuple[SaleEventIn, SaleFacts]] = {}
         for event, fact in zip(events, facts):
-            first.setdefault(event.id, (event, fact))  # an id twice in one batch counts once
-        # In order-id order, so two overlapping batches take their unique-index locks in the same order and
-        # cannot deadlock each other on PostgreSQL.
-        ordered = sorted(first.items())
-        if sql is _SQLITE:
-            inserted = store_sqlite(cursor, signed.key_row_id, ordered, now)
-        else:
-            inserted = store_postgresql(cursor, signed.key_row_id, ordered, now)
+            first.setdefault(event.id, (event, fact))
+        # In order-id order, so two overlapping batches take their locks in the same order.
+        inserted = store_sqlite(cursor, signed.key_row_id, sorted(first.items()), now)
         cursor.close()
         connection.commit()
     except BaseException:
         connection.rollback()
         raise
+    return facts, inserted
+
+
+def _store_postgresql(connection, signed: SignedBy, events: list[SaleEventIn], batch: bool,
+                      now: datetime) -> tuple[list[SaleFacts], list[str]]:
+    """One statement in autocommit: no BEGIN and COMMIT round trips, and the statement is its own transaction."""
+    driver = connection.driver_connection
+    driver.rollback()  # no round trip when idle, as a pooled connection is; ends a configured pre-ping's transaction
+    driver.autocommit = True
+    try:
+        with driver.cursor() as cursor:
+            outcome = store_postgresql(cursor, signed.key_row_id, signed.secret, events, now)
     finally:
-        connection.close()  # back to the pool
-    scopes = set()
-    for order_id in inserted:
-        fact = first[order_id][1]
-        scopes.add(("campaign", fact.campaign_id))
-        scopes.add(("session", fact.session_id))
-    return IngestResult(len(inserted), len(events) - len(inserted), scopes)
+        try:
+            driver.autocommit = False
+        except Exception:  # noqa: BLE001 - a connection lost mid-statement cannot be switched back; drop it
+            connection.invalidate()
+    facts = check_events(outcome.facts, events, batch)  # raises on any problem; the statement stored nothing then
+    if not outcome.stored:
+        # The statement's checks and check_events disagree: a bug. Never acknowledge events that were not stored.
+        raise RuntimeError("the ingest statement stored nothing for a body that passes every check")
+    return facts, outcome.inserted
 
 
-# One query for everything a post needs to read: the key still valid with the secret that signed (no row at all
-# otherwise), and the events' sessions, their campaigns' status and lineups with counties (NULLs when no session
-# matches).
-_FACTS = """
-SELECT s.id, s.campaign_id, s.streamer_id, s.status, c.status, l.product_id, p.county_id
-FROM ingest_keys k
-LEFT JOIN live_sessions s ON s.id {sessions}
-LEFT JOIN campaigns c ON c.id = s.campaign_id
-LEFT JOIN lineup_items l ON l.session_id = s.id
-LEFT JOIN products p ON p.id = l.product_id
-WHERE k.id = {key} AND k.revoked_at IS NULL
-  AND (k.secret = {secret} OR (k.previous_secret = {secret} AND k.previous_valid_until > {now}))
-"""
-
-
-@dataclass(frozen=True)
-class _Dialect:
-    name: str
-    facts: str  # with {sessions} still to fill for SQLite (one placeholder per distinct session)
-
-
-_SQLITE = _Dialect("sqlite", _FACTS.format(sessions="IN ({sessions})", key="?", secret="?", now="?"))
-_POSTGRESQL = _Dialect("postgresql", _FACTS.format(sessions="= ANY(%(sessions)s)", key="%(key)s",
-                                                    secret="%(secret)s", now="%(now)s"))
-
-
-def _facts(cursor, sql: _Dialect, signed: SignedBy, events: list[SaleEventIn], batch: bool,
-           now: datetime) -> list[SaleFacts]:
-    """Check the key again and every event against the sessions and lineups; any problem rejects the whole body."""
-    session_ids = sorted({e.session_id for e in events})
-    if sql is _SQLITE:
-        cursor.execute(sql.facts.format(sessions=",".join("?" * len(session_ids))),
-                       (*session_ids, signed.key_row_id, signed.secret, signed.secret, sqlite_time(now)))
-    else:
-        cursor.execute(sql.facts, {"sessions": session_ids, "key": signed.key_row_id, "secret": signed.secret,
-                                   "now": now})
-    rows = cursor.fetchall()
+def check_events(rows: list[tuple], events: list[SaleEventIn], batch: bool) -> list[SaleFacts]:
+    """Each event's facts from the fact rows read with the key; any problem rejects the whole body."""
     if not rows:
         forget_keys()  # revoked or rotated meanwhile: no process-local copy may outlive that
         raise NotAuthenticated("The ingest key is unknown or revoked, or its secret was replaced.")

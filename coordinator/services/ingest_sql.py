@@ -1,14 +1,32 @@
-"""The ingest hot path's write statements, per dialect: new events inserted once each and added to the counters.
+"""The ingest hot path's SQL, per dialect: the facts a post is checked against, and the write of the new events.
 
-Plain SQL on the driver's cursor (see coordinator/services/ingest.py for why); the caller owns the transaction.
+Plain SQL on the driver's cursor (see coordinator/services/ingest.py for why). On SQLite the caller owns the
+transaction and runs the read and the write as separate statements; on PostgreSQL one statement does both.
 """
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
 
+from coordinator.domain.enums import CampaignStatus, SessionStatus
 from coordinator.domain.ingest import counter_deltas
+
+# Everything a post needs to read: the key still valid with the secret that signed (no row at all otherwise), and
+# the events' sessions, their campaigns' status and lineups with counties (NULLs when no session matches).
+# Columns: session id, campaign id, streamer id, session status, campaign status, product id, county id.
+_FACTS = """
+SELECT s.id, s.campaign_id, s.streamer_id, s.status, c.status, l.product_id, p.county_id
+FROM ingest_keys k
+LEFT JOIN live_sessions s ON s.id {sessions}
+LEFT JOIN campaigns c ON c.id = s.campaign_id
+LEFT JOIN lineup_items l ON l.session_id = s.id
+LEFT JOIN products p ON p.id = l.product_id
+WHERE k.id = {key} AND k.revoked_at IS NULL
+  AND (k.secret = {secret} OR (k.previous_secret = {secret} AND k.previous_valid_until > {now}))
+"""
+_SQLITE_FACTS = _FACTS.format(sessions="IN ({sessions})", key="?", secret="?", now="?")
 
 
 # --- SQLite: a multi-row INSERT … ON CONFLICT DO NOTHING RETURNING tells which ids are new; the counter and
@@ -44,6 +62,13 @@ def _sqlite_insert(rows: int) -> str:
             "ON CONFLICT (ingest_key_id, order_id) DO NOTHING RETURNING order_id")
 
 
+def read_facts_sqlite(cursor, key_row_id: int, secret: str, session_ids: list[int], now: datetime) -> list[tuple]:
+    """The fact rows (see _FACTS) for these sessions, none at all when the key or its secret no longer holds."""
+    cursor.execute(_SQLITE_FACTS.format(sessions=",".join("?" * len(session_ids))),
+                   (*session_ids, key_row_id, secret, secret, sqlite_time(now)))
+    return cursor.fetchall()
+
+
 def store_sqlite(cursor, key_row_id: int, ordered: list, now: datetime) -> list[str]:
     """Insert the new events of a key (order-id order), add them to the counters; the order ids inserted."""
     received = sqlite_time(now)
@@ -69,22 +94,34 @@ def store_sqlite(cursor, key_row_id: int, ordered: list, now: datetime) -> list[
     return inserted
 
 
-# --- PostgreSQL: one statement, one round trip. The new events travel as one JSON array of arrays (psycopg
-# adapts a long Python list slowly, a string at once); the insert's RETURNING feeds the counter and per-minute
-# upserts (the arithmetic of domain.ingest.counter_deltas, minute in UTC), every row in key order.
+# --- PostgreSQL: one statement, one round trip, its own transaction (the connection in autocommit). It reads the
+# same facts as SQLite does, and inserts only when every event passes the checks that ingest.check_events makes
+# in Python from those facts (session found and not cancelled, product in its lineup, campaign not closed): a
+# body with any problem stores nothing, and the caller then reports the problem from the facts returned. The
+# events travel as one JSON array of arrays (psycopg adapts a long Python list slowly, a string at once); the
+# insert's RETURNING feeds the counter and per-minute upserts (the arithmetic of domain.ingest.counter_deltas,
+# minute in UTC), every row in key order. An order id twice in one body is inserted once, its first occurrence.
 
 _PG_STORE = """
 WITH input AS (
-    SELECT e->>0 AS order_id, e->>1 AS kind, (e->>2)::integer AS campaign_id, (e->>3)::integer AS session_id,
-           (e->>4)::integer AS product_id, (e->>5)::integer AS county_id, (e->>6)::integer AS streamer_id,
-           (e->>7)::integer AS quantity, (e->>8)::bigint AS amount_fen, (e->>9)::timestamptz AS occurred_at
-    FROM jsonb_array_elements(CAST(%(events)s AS jsonb)) AS e
+    SELECT e.idx, (e.v->>0) COLLATE "C" AS order_id, e.v->>1 AS kind, (e.v->>2)::integer AS session_id,
+           (e.v->>3)::integer AS product_id, (e.v->>4)::integer AS quantity, (e.v->>5)::bigint AS amount_fen,
+           (e.v->>6)::timestamptz AS occurred_at
+    FROM jsonb_array_elements(CAST(%(events)s AS jsonb)) WITH ORDINALITY AS e(v, idx)
+), facts (session_id, campaign_id, streamer_id, status, campaign_status, product_id, county_id) AS (""" + _FACTS.format(sessions="IN (SELECT session_id FROM input)", key="%(key)s", secret="%(secret)s",
+                                  now="%(now)s") + """), checked AS (
+    SELECT input.*, f.campaign_id, f.streamer_id, f.county_id,
+           COALESCE(f.status <> %(cancelled)s AND f.campaign_status <> %(closed)s, false) AS valid
+    FROM input LEFT JOIN facts AS f ON f.session_id = input.session_id AND f.product_id = input.product_id
+), verdict AS (
+    SELECT COALESCE(bool_and(valid), false) AS ok FROM checked
 ), ins AS (
     INSERT INTO sale_events (ingest_key_id, order_id, kind, campaign_id, session_id, product_id, county_id,
                              streamer_id, quantity, amount_fen, occurred_at, received_at)
-    SELECT %(key)s, order_id, kind, campaign_id, session_id, product_id, county_id, streamer_id, quantity, amount_fen,
-           occurred_at, %(now)s
-    FROM input ORDER BY order_id COLLATE "C"
+    SELECT DISTINCT ON (order_id) %(key)s, order_id, kind, campaign_id, session_id, product_id, county_id,
+           streamer_id, quantity, amount_fen, occurred_at, %(now)s
+    FROM checked WHERE (SELECT ok FROM verdict)
+    ORDER BY order_id, idx
     ON CONFLICT (ingest_key_id, order_id) DO NOTHING
     RETURNING order_id, kind, campaign_id, session_id, product_id, county_id, streamer_id, quantity, amount_fen,
               occurred_at
@@ -124,14 +161,28 @@ WITH input AS (
         gross_fen = tally_minutes.gross_fen + excluded.gross_fen,
         refunded_fen = tally_minutes.refunded_fen + excluded.refunded_fen
 )
-SELECT order_id FROM ins
+SELECT NULL AS order_id, f.*, (SELECT ok FROM verdict) FROM facts AS f
+UNION ALL
+SELECT order_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM ins
 """
 
 
-def store_postgresql(cursor, key_row_id: int, ordered: list, now: datetime) -> list[str]:
-    """The same as store_sqlite in one PostgreSQL statement; the order ids inserted."""
-    events = json.dumps([(order_id, event.kind, fact.campaign_id, fact.session_id, fact.product_id, fact.county_id,
-                          fact.streamer_id, event.quantity, event.amount_fen, event.occurred_at.isoformat())
-                         for order_id, (event, fact) in ordered])
-    cursor.execute(_PG_STORE, {"key": key_row_id, "now": now, "events": events})
-    return [row[0] for row in cursor.fetchall()]
+@dataclass(frozen=True)
+class PostgresOutcome:
+    """What the one PostgreSQL statement read and did."""
+
+    facts: list[tuple]  # the fact rows, as read_facts_sqlite returns them
+    inserted: list[str]  # the order ids stored
+    stored: bool  # whether every event passed the statement's checks (then the new ones were stored)
+
+
+def store_postgresql(cursor, key_row_id: int, secret: str, events: list, now: datetime) -> PostgresOutcome:
+    """Check the key and every event and, only if all pass, store the new ones, in one statement (autocommit)."""
+    payload = json.dumps([(event.id, event.kind, event.session_id, event.product_id, event.quantity,
+                           event.amount_fen, event.occurred_at.isoformat()) for event in events])
+    cursor.execute(_PG_STORE, {"key": key_row_id, "secret": secret, "now": now, "events": payload,
+                               "cancelled": SessionStatus.CANCELLED.value, "closed": CampaignStatus.CLOSED.value})
+    rows = cursor.fetchall()
+    fact_rows = [row for row in rows if row[0] is None]
+    return PostgresOutcome([row[1:8] for row in fact_rows], [row[0] for row in rows if row[0] is not None],
+                           bool(fact_rows) and bool(fact_rows[0][8]))

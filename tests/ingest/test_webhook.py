@@ -187,6 +187,14 @@ def test_events_must_match_a_session_and_its_lineup(app, shop, post, change, fie
     assert stored(app) == 0
 
 
+def test_an_order_id_repeated_with_a_bad_repeat_rejects_the_batch(app, shop, post):
+    # The first occurrence is the one stored, but the repeat is checked too: the body is all or nothing.
+    batch = {"events": [event(shop, "o-1"), event(shop, "o-1", product="other"), event(shop, "o-2")]}
+    problem = assert_problem(post(batch), 422)
+    assert [(e["index"], e["field"]) for e in problem["errors"]] == [(1, "product_id")]
+    assert stored(app) == 0 and totals(app, shop=shop)["orders"] == 0
+
+
 def test_batch_size_limits(app, shop, post):
     assert_problem(post({"events": []}), 422)
     assert_problem(post({"events": [event(shop, f"o-{i}") for i in range(1001)]}), 422)
