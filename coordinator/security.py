@@ -36,11 +36,15 @@ class RedactCapabilityTokens(logging.Filter):
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    """Flask-Login: the user stored in the session cookie, if still there and active."""
-    if not user_id.isdigit():
+    """Flask-Login: the user the login cookie names, if still there, active and not signed out everywhere since."""
+    # "<id>.<generation>"; a bare "<id>" is a cookie from before generations existed, generation 0.
+    number, _dot, generation = user_id.partition(".")
+    if not number.isdigit() or not (generation or "0").isdigit():
         return None
-    user = db.session.get(User, int(user_id))
-    return user if user is not None and user.active else None
+    user = db.session.get(User, int(number))
+    if user is None or not user.active or user.login_generation != int(generation or "0"):
+        return None
+    return user
 
 
 def add_security_headers(response: Response) -> Response:

@@ -35,6 +35,12 @@ class User(UserMixin, Base):
     locale: Mapped[str] = mapped_column(String(16), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Part of every login cookie; raising it signs the user out of every browser and phone at once.
+    login_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+    def get_id(self) -> str:
+        """Flask-Login: what the login cookie names, the user and their login generation."""
+        return f"{self.id}.{self.login_generation}"
 
     @property
     def is_active(self) -> bool:  # type: ignore[override]

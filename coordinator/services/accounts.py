@@ -5,7 +5,7 @@ import math
 import re
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from coordinator import clock
@@ -145,3 +145,17 @@ def revoke_api_token(user: User, token_id: int) -> bool:
         row.revoked_at = clock.now()
         db.session.commit()
     return True
+
+
+def end_logins(account: User) -> None:
+    """Refuse every login cookie the account has now (browsers and phones); the caller commits."""
+    # In SQL, so two requests at once both move it on and neither undoes the other.
+    db.session.execute(update(User).where(User.id == account.id)
+                       .values(login_generation=User.login_generation + 1).execution_options(synchronize_session=False))
+    db.session.refresh(account)
+
+
+def sign_out_other_devices(user: User) -> None:
+    """The user's own "sign out everywhere else": every login cookie ends; the caller logs this browser in again."""
+    end_logins(user)
+    db.session.commit()

@@ -16,7 +16,7 @@ from coordinator.extensions import db
 from coordinator.models import (
     AuditEntry, CampaignProduct, CampaignStreamer, LoginLink, Product, Streamer, User,
 )
-from coordinator.services import audit, scope
+from coordinator.services import accounts, audit, scope
 
 
 @dataclass
@@ -182,3 +182,15 @@ def revoke_link(user: User, streamer_id: int, link_id: int) -> LoginLink:
         db.session.rollback()
     db.session.refresh(link)
     return link
+
+
+def sign_out_everywhere(user: User, streamer_id: int) -> tuple[Streamer, bool]:
+    """Log a streamer's account out of every browser and phone, audited; False when the streamer has no account."""
+    streamer = _streamer_for_link(user, streamer_id)
+    account = db.session.scalar(select(User).where(User.streamer_id == streamer.id))
+    if account is None:
+        return streamer, False
+    accounts.end_logins(account)
+    audit.record(user, "sign-out-everywhere", streamer, None, {"user": account.username})
+    db.session.commit()
+    return streamer, True

@@ -1,9 +1,9 @@
-"""A user's own API tokens: create (shown once), list, revoke."""
+"""A user's own API tokens (create, shown once; list; revoke) and signing out of their other devices."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user, login_required, login_user
 
 from coordinator.services import accounts
 from coordinator.views.forms import EmptyForm, TokenForm
@@ -35,4 +35,17 @@ def revoke(token_id: int):
     if not accounts.revoke_api_token(current_user, token_id):
         abort(404)
     flash(_("The token was revoked; programs using it can no longer call the API."), "info")
+    return redirect(url_for("account.tokens"))
+
+
+@bp.post("/sign-out-others")
+@login_required
+def sign_out_others():
+    """Log this account out of every other browser and phone; this one stays logged in."""
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    user = current_user._get_current_object()
+    accounts.sign_out_other_devices(user)
+    login_user(user)  # this browser's cookie carries the new generation
+    flash(_("Every other browser and phone was signed out."), "info")
     return redirect(url_for("account.tokens"))

@@ -54,12 +54,30 @@ def revoke_login_link(streamer_id: int, link_id: int):
     state = login_links.state_of(link)
     if state is LinkState.REVOKED:
         flash(_("The link was revoked: it no longer logs anyone in."), "info")
-    elif state is LinkState.USED:  # too late: say so plainly, the phone that used it stays logged in
+    elif state is LinkState.USED:  # too late for the link: the phone that used it is logged in until signed out
         flash(_("That link was already used %(when)s: revoking it cannot log that phone out. If it was not "
-                "the streamer, tell an administrator.", when=format_datetime(link.used_at, "yyyy-MM-dd HH:mm")),
+                "the streamer, use “Sign out everywhere” below.", when=format_datetime(link.used_at, "yyyy-MM-dd HH:mm")),
               "error")
     else:
         flash(_("That link had already expired: nobody can use it."), "info")
+    return redirect(url_for("plan.streamer_login_links", streamer_id=streamer_id))
+
+
+@plan_bp.post("/streamers/<int:streamer_id>/sign-out-everywhere")
+@commissioner_required
+def sign_out_streamer(streamer_id: int):
+    """Log the streamer's account out of every browser and phone, e.g. after a link reached the wrong person."""
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        streamer, had_account = login_links.sign_out_everywhere(current_user, streamer_id)
+    except NotFound:
+        abort(404)
+    if had_account:
+        flash(_("%(name)s was signed out of every browser and phone. A new login link or their password logs "
+                "them in again.", name=streamer.display_name), "info")
+    else:
+        flash(_("%(name)s has no account yet: nobody is logged in as them.", name=streamer.display_name), "info")
     return redirect(url_for("plan.streamer_login_links", streamer_id=streamer_id))
 
 

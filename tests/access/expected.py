@@ -7,6 +7,7 @@ ACTORS = ('anonymous', 'owner', 'outsider', 'host', 'other_host', 'screen', 'rev
 
 EXPECTED = {
     'GET /': '302 200 200 200 200 302 302',
+    'POST /account/sign-out-others': '302 ok ok ok ok 302 302',
     'GET /account/tokens': '302 200 200 200 200 302 302',
     'POST /account/tokens': '302 200 200 200 200 302 302',
     'POST /account/tokens/<int:token_id>/revoke': '302 ok 404 404 404 302 302',
@@ -135,6 +136,7 @@ EXPECTED = {
     'POST /streamers/<int:streamer_id>/login-link': '302 ok 404 403 403 302 302',
     'GET /streamers/<int:streamer_id>/login-links': '302 200 404 403 403 302 302',
     'POST /streamers/<int:streamer_id>/login-links/<int:link_id>/revoke': '302 ok 404 403 403 302 302',
+    'POST /streamers/<int:streamer_id>/sign-out-everywhere': '302 ok 404 403 403 302 302',
     'GET /streamers/new': '302 200 200 403 403 302 302',
     'POST /streamers/new': '302 200 200 403 403 302 302',
 }

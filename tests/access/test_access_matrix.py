@@ -49,6 +49,7 @@ def test_no_cell_of_the_matrix_is_a_server_error():
 # What a host may use; every other route is the commissioners' (or a capability URL, or signed by a platform).
 FOR_HOSTS = {
     "GET /", "GET /account/tokens", "POST /account/tokens", "POST /account/tokens/<int:token_id>/revoke",
+    "POST /account/sign-out-others",
     "POST /language", "GET /api/v1/me", "GET /api/v1/me/pairings", "GET /api/v1/me/sessions", "GET /api/v1/me/tokens",
     "POST /api/v1/me/tokens", "POST /api/v1/me/tokens/<int:token_id>/revoke", "GET /api/v1/openapi.json",
     "GET /api/v1/campaigns", "GET /api/v1/campaigns/<int:campaign_id>", "GET /api/v1/campaigns/<int:campaign_id>/tally",

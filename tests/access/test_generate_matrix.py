@@ -1,8 +1,8 @@
 """Writes tests/access/expected.py from what the app answers now, for a person to review before committing.
 
 Run by hand after adding or changing routes:  GENERATE_ACCESS_MATRIX=1 .venv/bin/pytest tests/access -k "generate and sqlite"
-A mutating cell that changed the database is written as "ok" (allowed; the matrix test does not re-run it) and
-the database is put back before the next cell.
+A mutating cell that changed the database is written as "ok" (allowed; the matrix test does not re-run it), the
+database is put back and the actors log in again before the next cell.
 """
 from __future__ import annotations
 
@@ -46,6 +46,8 @@ def test_generate_the_expected_matrix(app, clock, tmp_path):
                     db.engine.dispose()
                     with closing(sqlite3.connect(path)) as live:
                         pristine.backup(live)
+            if changed:
+                clients = page_clients(app, world)  # a sign-out-everywhere left this actor's login cookie stale
             statuses.append("ok" if changed and method in MUTATING else str(status))
         table[key(method, rule)] = " ".join(statuses)
     lines = [f"    {k!r}: {v!r}," for k, v in table.items()]

@@ -85,7 +85,9 @@ def fingerprint() -> tuple[int, ...]:
     screens = tuple(db.session.execute(select(ScreenToken.id, ScreenToken.revoked_at)).all())
     screens += tuple(db.session.execute(select(LoginLink.id, LoginLink.revoked_at, LoginLink.used_at)).all())
     rows = tuple(tuple(db.session.execute(select(m.id, m.archived_at)).all()) for m in (Product, Streamer))
-    return counts + (hash(states), hash(sessions), hash(keys_state), hash(tokens), hash(screens), hash(rows))
+    logins = tuple(db.session.execute(select(User.id, User.login_generation).order_by(User.id)).all())
+    return counts + (hash(states), hash(sessions), hash(keys_state), hash(tokens), hash(screens), hash(rows),
+                     hash(logins))
 
 
 def fill(rule: str, ids: dict[str, int]) -> str:

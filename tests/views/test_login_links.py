@@ -220,3 +220,53 @@ def test_a_tap_racing_the_revocation_is_refused(app, office, monkeypatch):
     response = phone.post(f"/login/link/{token}", headers=EN)
     assert response.status_code == 410 and "This link was turned off" in response.get_data(as_text=True)
     assert phone.get("/").status_code == 302
+
+
+def test_signing_a_streamer_out_everywhere_ends_the_phone_that_used_a_link(app, office):
+    _r, _p, token = make_link(app, "wang", office["xiaomei"])
+    stranger_phone = app.test_client()  # the link reached the wrong chat, and someone tapped it
+    assert stranger_phone.post(f"/login/link/{token}").status_code == 302
+    laptop = login(app, "xiaomei")  # the streamer herself, with her password
+    assert "宜君小美" in stranger_phone.get("/").get_data(as_text=True) and laptop.get("/").status_code == 200
+    wang = login(app, "wang")
+    page = wang.get(f"/streamers/{office['xiaomei']}/login-links", headers=EN).get_data(as_text=True)
+    assert "Sign 宜君小美 out everywhere" in page
+    done = wang.post(f"/streamers/{office['xiaomei']}/sign-out-everywhere", headers=EN, follow_redirects=True)
+    assert done.status_code == 200 and "宜君小美 was signed out of every browser and phone" in done.get_data(as_text=True)
+    for client in (stranger_phone, laptop):
+        gone = client.get("/")
+        assert gone.status_code == 302 and gone.headers["Location"].startswith("/login")
+    assert login(app, "xiaomei").get("/").status_code == 200  # her password logs her in again
+    _r, _p, fresh = make_link(app, "wang", office["xiaomei"])
+    phone = app.test_client()
+    assert phone.post(f"/login/link/{fresh}").status_code == 302 and phone.get("/").status_code == 200
+    with app.app_context():
+        entry = db.session.query(AuditEntry).filter_by(action="sign-out-everywhere").one()
+        assert (entry.entity_id, entry.after) == (office["xiaomei"], {"user": "xiaomei"})
+    nobody = wang.post(f"/streamers/{office['newbie']}/sign-out-everywhere", headers=EN, follow_redirects=True)
+    assert "新主播 has no account yet" in nobody.get_data(as_text=True)
+    assert wang.post(f"/streamers/{office['stranger']}/sign-out-everywhere").status_code == 404
+
+
+def test_signing_out_every_other_device_keeps_this_one(app, office):
+    here, there = login(app, "xiaomei"), login(app, "xiaomei")
+    page = here.get("/account/tokens", headers=EN).get_data(as_text=True)
+    assert "Sign out everywhere else" in page
+    done = here.post("/account/sign-out-others", headers=EN, follow_redirects=True)
+    assert done.status_code == 200 and "Every other browser and phone was signed out" in done.get_data(as_text=True)
+    assert here.get("/").status_code == 200
+    assert there.get("/").status_code == 302
+
+
+def test_login_cookies_from_before_generations_still_work_until_a_sign_out(app, office):
+    from coordinator.security import load_user
+    from coordinator.services import accounts
+
+    with app.app_context():
+        user = db.session.query(User).filter_by(username="xiaomei").one()
+        assert load_user(str(user.id)) is user and load_user(f"{user.id}.0") is user
+        assert load_user(f"{user.id}.x") is None and load_user("x.0") is None
+        accounts.end_logins(user)
+        db.session.commit()
+        assert load_user(str(user.id)) is None and load_user(f"{user.id}.0") is None
+        assert load_user(f"{user.id}.1") is user
