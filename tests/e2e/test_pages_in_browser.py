@@ -106,6 +106,7 @@ def test_a_new_token_fits_a_phone_and_copies(browser, demo_server, screenshot):
     page.click("button[data-copy=new-token]")
     page.locator(".copy-row.copied").wait_for()
     assert page.evaluate("navigator.clipboard.readText()") == token
+    assert page.locator("main #other-devices button").inner_text().strip() == "Sign out everywhere else"
     assert no_sideways_scroll(page)
     screenshot(page, "tokens-en-360")
     context.close()
