@@ -27,8 +27,16 @@ def create_app(config: Any = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)  # the default SQLite file lives there
     # Chinese text stays readable in JSON columns (and searchable as a substring). Stale PostgreSQL connections
     # (after a restart) are caught at checkout by coordinator.database without a round trip, not by a pre-ping.
-    pool = {} if _in_memory(app.config["SQLALCHEMY_DATABASE_URI"]) else {
+    # A pool smaller than the server's threads would close and reopen connections under load (see config.py).
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    pool = {} if _in_memory(uri) else {
         "pool_size": app.config["DATABASE_POOL_SIZE"], "max_overflow": app.config["DATABASE_POOL_OVERFLOW"]}
+    if uri.startswith("postgresql"):
+        # Keepalives every 30 s keep a NAT's or proxy's idle timer from dropping pooled connections, and find a
+        # vanished peer in about a minute (the socket then reports the error the checkout looks for); a request
+        # whose bytes go unacknowledged for 20 s (the server's host gone) fails instead of waiting for good.
+        pool["connect_args"] = {"keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10,
+                                "keepalives_count": 3, "tcp_user_timeout": 20_000}
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
         "json_serializer": lambda value: json.dumps(value, ensure_ascii=False),
         **pool,

@@ -10,7 +10,7 @@ from typing import Any
 from flask import has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.exc import InvalidatePoolError
 from sqlalchemy.pool import Pool
 
 from coordinator.errors import database_unavailable, first_line
@@ -22,9 +22,11 @@ _installed = False
 _busy_timeout_ms = 15000
 
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_FRESH = "coordinator.fresh"
 
 
-def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+def _on_connect(dbapi_connection: Any, record: Any) -> None:
+    record.info[_FRESH] = True  # (the info dictionary is cleared whenever the connection is replaced)
     if not isinstance(dbapi_connection, sqlite3.Connection):
         return
     # Let SQLAlchemy's "begin" event emit BEGIN itself (the documented pysqlite recipe).
@@ -49,15 +51,17 @@ def _on_begin(conn: Any) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def _on_checkout(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
-    if isinstance(dbapi_connection, sqlite3.Connection):
-        return
+def _on_checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+    if isinstance(dbapi_connection, sqlite3.Connection) or record.info.pop(_FRESH, False):
+        return  # a connection made for this checkout has had no time to go stale (the pre-ping skips those too)
     # A pooled connection is idle: the server sends nothing on it unless it is ending it (a terminated backend's
     # FATAL message, or the socket's end after a restart). So anything waiting to be read means the connection is
-    # gone, and the pool replaces it. This stands in for SQLAlchemy's pre-ping, which costs a BEGIN and a SELECT 1
-    # per checkout; the webhook's single-statement posts would pay three round trips instead of one.
+    # gone. This stands in for SQLAlchemy's pre-ping, which costs a BEGIN and a SELECT 1 per checkout (the webhook's
+    # single-statement posts would pay three round trips instead of one); like a failed pre-ping, it has every
+    # connection pooled before now replaced. A peer that vanished without a word is not seen here: TCP keepalives
+    # (create_app) find it within about a minute, and the webhook repeats its statement once on a lost connection.
     if dbapi_connection.closed or dbapi_connection.broken or _readable(dbapi_connection.fileno()):
-        raise DisconnectionError("the database server ended this pooled connection")
+        raise InvalidatePoolError("the database server ended this pooled connection")
 
 
 def _readable(fd: int) -> bool:

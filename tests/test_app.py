@@ -88,4 +88,4 @@ def test_the_pool_keeps_a_connection_for_each_server_thread(app):
     connections = [engine.connect() for _ in range(app.config["DATABASE_POOL_SIZE"])]
     for connection in connections:
         connection.close()
-    assert app.config["DATABASE_POOL_SIZE"] == 16 and engine.pool.checkedin() == 16
+    assert engine.pool.checkedin() == app.config["DATABASE_POOL_SIZE"]  # 16 unless the environment says otherwise

@@ -7,6 +7,10 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import Any, Sequence
+
+from coordinator.domain.enums import CampaignStatus, SessionStatus
+from coordinator.domain.errors import Conflict, FieldError, InvalidInput
 
 MAX_CLOCK_SKEW_S = 300
 
@@ -96,3 +100,37 @@ def counter_deltas(events: list[SaleFacts]) -> tuple[dict[tuple[str, int, str, i
 def _add(target: Counts, delta: Counts) -> None:
     for index, value in enumerate(delta):
         target[index] += value
+
+
+def facts_for_events(rows: Sequence[tuple], events: Sequence[Any], batch: bool) -> list[SaleFacts]:
+    """Each event's facts from the fact rows read with the key; any problem rejects the whole body.
+
+    A fact row is (session id, campaign id, streamer id, session status, campaign status, product id, county id),
+    one per lineup item of each session the events name (product and county None for an empty lineup).
+    """
+    sessions = {row[0]: row[1:5] for row in rows if row[0] is not None}
+    lineup = {(row[0], row[5]): row[6] for row in rows if row[5] is not None}
+    errors, closed, facts = [], set(), []
+    for index, event in enumerate(events):
+        where = {"index": index} if batch else {}
+        session = sessions.get(event.session_id)
+        if session is None:
+            errors.append(FieldError(f"no session {event.session_id}", field="session_id", **where))
+            continue
+        campaign_id, streamer_id, status, campaign_status = session
+        if status == SessionStatus.CANCELLED.value:
+            errors.append(FieldError(f"session {event.session_id} is cancelled", field="session_id", **where))
+        elif (event.session_id, event.product_id) not in lineup:
+            errors.append(FieldError(f"product {event.product_id} is not in session {event.session_id}'s lineup",
+                                     field="product_id", **where))
+        elif campaign_status == CampaignStatus.CLOSED.value:
+            closed.add(campaign_id)
+        else:
+            facts.append(SaleFacts(event.kind, event.quantity, event.amount_fen, event.occurred_at, campaign_id,
+                                   event.session_id, lineup[(event.session_id, event.product_id)], streamer_id,
+                                   event.product_id))
+    if errors:
+        raise InvalidInput("Some events are invalid; nothing was stored.", errors)
+    if closed:
+        raise Conflict(f"Campaign {', '.join(map(str, sorted(closed)))} is closed; it takes no more sales.")
+    return facts

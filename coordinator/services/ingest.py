@@ -12,25 +12,29 @@ INSERT … ON CONFLICT constructs, and compiling them anew cost about 1 ms per p
 """
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime
 
+import psycopg
 from sqlalchemy import select
 
 from coordinator import clock
-from coordinator.domain.enums import CampaignStatus, SessionStatus
-from coordinator.domain.errors import Conflict, FieldError, InvalidInput, NotAuthenticated
-from coordinator.domain.ingest import SaleFacts, signature_matches, timestamp_problem
+from coordinator.domain.errors import Conflict, InvalidInput, NotAuthenticated
+from coordinator.domain.ingest import SaleFacts, facts_for_events, signature_matches, timestamp_problem
+from coordinator.errors import first_line
 from coordinator.extensions import db
 from coordinator.models import IngestKey
 from coordinator.schemas.sales import SaleEventIn
-from coordinator.services.ingest_sql import read_facts_sqlite, store_postgresql, store_sqlite
+from coordinator.services.ingest_sql import PostgresOutcome, read_facts_sqlite, store_postgresql, store_sqlite
 
 # How long a process trusts its copy of a key's secrets before reading them again. The copy only decides
 # whether a body is worth parsing: the transaction that stores the events re-checks the key in the database.
 KEY_CACHE_S = 2.0
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -125,35 +129,37 @@ def authenticate(key_id: str | None, timestamp: str | None, signature: str | Non
 def store(signed: SignedBy, events: list[SaleEventIn], batch: bool) -> IngestResult:
     """Insert the new events once each, add them to the counters, commit; duplicates change nothing."""
     now = clock.now()
-    engine = db.engine
     # The driver's connection itself, from the engine's pool: this is the hot path of the webhook, and
     # SQLAlchemy's statement machinery cost more than the database work for a single event.
-    connection = engine.raw_connection()
-    try:
-        if engine.dialect.name == "sqlite":
-            facts, inserted = _store_sqlite(connection, signed, events, batch, now)
-        else:
-            facts, inserted = _store_postgresql(connection, signed, events, batch, now)
-    finally:
-        connection.close()  # back to the pool
+    if db.engine.dialect.name == "sqlite":
+        facts, inserted, repeated = *_store_sqlite(signed, events, batch, now), False
+    else:
+        facts, inserted, repeated = _store_postgresql(signed, events, batch, now)
     first = {}
     for event, fact in zip(events, facts):
         first.setdefault(event.id, fact)  # an id twice in one batch counts once, as its first occurrence
-    scopes = set()
-    for order_id in inserted:
-        scopes.add(("campaign", first[order_id].campaign_id))
-        scopes.add(("session", first[order_id].session_id))
+    # After a repeat the first attempt may have stored the events and lost only its answer: push them all.
+    changed = first.values() if repeated else [first[order_id] for order_id in inserted]
+    scopes = {scope for fact in changed for scope in (("campaign", fact.campaign_id), ("session", fact.session_id))}
     return IngestResult(len(inserted), len(events) - len(inserted), scopes)
 
 
-def _store_sqlite(connection, signed: SignedBy, events: list[SaleEventIn], batch: bool,
+def _checked(rows: list[tuple], events: list[SaleEventIn], batch: bool) -> list[SaleFacts]:
+    if not rows:
+        forget_keys()  # revoked or rotated meanwhile: no process-local copy may outlive that
+        raise NotAuthenticated("The ingest key is unknown or revoked, or its secret was replaced.")
+    return facts_for_events(rows, events, batch)
+
+
+def _store_sqlite(signed: SignedBy, events: list[SaleEventIn], batch: bool,
                   now: datetime) -> tuple[list[SaleFacts], list[str]]:
     """Read, check and write in one transaction that holds the write lock from its start."""
+    connection = db.engine.raw_connection()
     try:
         cursor = connection.cursor()
         cursor.execute("BEGIN IMMEDIATE")  # the write lock up front, as coordinator.database does for writes
         rows = read_facts_sqlite(cursor, signed.key_row_id, signed.secret, sorted({e.session_id for e in events}), now)
-        facts = check_events(rows, events, batch)
+        facts = _checked(rows, events, batch)
         first: dict[str, tuple[SaleEventIn, SaleFacts]] = {}
         for event, fact in zip(events, facts):
             first.setdefault(event.id, (event, fact))
@@ -164,58 +170,52 @@ def _store_sqlite(connection, signed: SignedBy, events: list[SaleEventIn], batch
     except BaseException:
         connection.rollback()
         raise
+    finally:
+        connection.close()  # back to the pool
     return facts, inserted
 
 
-def _store_postgresql(connection, signed: SignedBy, events: list[SaleEventIn], batch: bool,
-                      now: datetime) -> tuple[list[SaleFacts], list[str]]:
-    """One statement in autocommit: no BEGIN and COMMIT round trips, and the statement is its own transaction."""
+def _store_postgresql(signed: SignedBy, events: list[SaleEventIn], batch: bool,
+                      now: datetime) -> tuple[list[SaleFacts], list[str], bool]:
+    """The one statement, and once more on a new connection if the pooled one turned out to be gone."""
+    for attempt in (1, 2):
+        connection = db.engine.raw_connection()
+        driver = connection.driver_connection
+        try:
+            outcome = _run_statement(connection, signed, events, now)
+            break
+        except psycopg.OperationalError as error:
+            # Broken: the connection was lost, not refused by the server. A peer that vanished without a word (a
+            # NAT's or a proxy's idle timeout) leaves nothing for the checkout's poll to see. Repeating is safe:
+            # the statement is its own transaction, and ON CONFLICT counts nothing twice.
+            if attempt == 2 or not driver.broken:
+                raise
+            log.warning("ingest connection lost, trying once more on a new one: %s", first_line(error))
+            db.engine.dispose()  # its pooled neighbours went through the same NAT or proxy: replace them all
+        finally:
+            connection.close()  # back to the pool, or discarded if invalidated
+    try:
+        facts = _checked(outcome.facts, events, batch)
+    except (InvalidInput, Conflict, NotAuthenticated):
+        if outcome.stored:  # the statement's checks let through what facts_for_events refuses: a bug, never a 4xx
+            log.error("the ingest statement stored events that the checks refuse: %s", outcome.inserted[:10])
+            raise RuntimeError("ingest checks disagree: events were stored that the checks refuse") from None
+        raise
+    if not outcome.stored:  # the other way round: never acknowledge events that were not stored
+        raise RuntimeError("ingest checks disagree: nothing was stored for a body that passes every check")
+    return facts, outcome.inserted, attempt == 2
+
+
+def _run_statement(connection, signed: SignedBy, events: list[SaleEventIn], now: datetime) -> PostgresOutcome:
+    """The statement in autocommit: no BEGIN and COMMIT round trips, and it is its own transaction."""
     driver = connection.driver_connection
     driver.rollback()  # no round trip when idle, as a pooled connection is; ends a configured pre-ping's transaction
     driver.autocommit = True
     try:
         with driver.cursor() as cursor:
-            outcome = store_postgresql(cursor, signed.key_row_id, signed.secret, events, now)
+            return store_postgresql(cursor, signed.key_row_id, signed.secret, events, now)
     finally:
         try:
             driver.autocommit = False
         except Exception:  # noqa: BLE001 - a connection lost mid-statement cannot be switched back; drop it
             connection.invalidate()
-    facts = check_events(outcome.facts, events, batch)  # raises on any problem; the statement stored nothing then
-    if not outcome.stored:
-        # The statement's checks and check_events disagree: a bug. Never acknowledge events that were not stored.
-        raise RuntimeError("the ingest statement stored nothing for a body that passes every check")
-    return facts, outcome.inserted
-
-
-def check_events(rows: list[tuple], events: list[SaleEventIn], batch: bool) -> list[SaleFacts]:
-    """Each event's facts from the fact rows read with the key; any problem rejects the whole body."""
-    if not rows:
-        forget_keys()  # revoked or rotated meanwhile: no process-local copy may outlive that
-        raise NotAuthenticated("The ingest key is unknown or revoked, or its secret was replaced.")
-    sessions = {row[0]: row[1:5] for row in rows if row[0] is not None}
-    lineup = {(row[0], row[5]): row[6] for row in rows if row[5] is not None}
-    errors, closed, facts = [], set(), []
-    for index, event in enumerate(events):
-        where = {"index": index} if batch else {}
-        session = sessions.get(event.session_id)
-        if session is None:
-            errors.append(FieldError(f"no session {event.session_id}", field="session_id", **where))
-            continue
-        campaign_id, streamer_id, status, campaign_status = session
-        if status == SessionStatus.CANCELLED.value:
-            errors.append(FieldError(f"session {event.session_id} is cancelled", field="session_id", **where))
-        elif (event.session_id, event.product_id) not in lineup:
-            errors.append(FieldError(f"product {event.product_id} is not in session {event.session_id}'s lineup",
-                                     field="product_id", **where))
-        elif campaign_status == CampaignStatus.CLOSED.value:
-            closed.add(campaign_id)
-        else:
-            facts.append(SaleFacts(event.kind, event.quantity, event.amount_fen, event.occurred_at, campaign_id,
-                                   event.session_id, lineup[(event.session_id, event.product_id)], streamer_id,
-                                   event.product_id))
-    if errors:
-        raise InvalidInput("Some events are invalid; nothing was stored.", errors)
-    if closed:
-        raise Conflict(f"Campaign {', '.join(map(str, sorted(closed)))} is closed; it takes no more sales.")
-    return facts

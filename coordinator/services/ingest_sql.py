@@ -95,8 +95,8 @@ def store_sqlite(cursor, key_row_id: int, ordered: list, now: datetime) -> list[
 
 
 # --- PostgreSQL: one statement, one round trip, its own transaction (the connection in autocommit). It reads the
-# same facts as SQLite does, and inserts only when every event passes the checks that ingest.check_events makes
-# in Python from those facts (session found and not cancelled, product in its lineup, campaign not closed): a
+# same facts as SQLite does, and inserts only when every event passes the checks that domain.ingest.facts_for_events
+# makes in Python from those facts (session found and not cancelled, product in its lineup, campaign not closed): a
 # body with any problem stores nothing, and the caller then reports the problem from the facts returned. The
 # events travel as one JSON array of arrays (psycopg adapts a long Python list slowly, a string at once); the
 # insert's RETURNING feeds the counter and per-minute upserts (the arithmetic of domain.ingest.counter_deltas,
@@ -108,8 +108,9 @@ WITH input AS (
            (e.v->>3)::integer AS product_id, (e.v->>4)::integer AS quantity, (e.v->>5)::bigint AS amount_fen,
            (e.v->>6)::timestamptz AS occurred_at
     FROM jsonb_array_elements(CAST(%(events)s AS jsonb)) WITH ORDINALITY AS e(v, idx)
-), facts (session_id, campaign_id, streamer_id, status, campaign_status, product_id, county_id) AS (""" + _FACTS.format(sessions="IN (SELECT session_id FROM input)", key="%(key)s", secret="%(secret)s",
-                                  now="%(now)s") + """), checked AS (
+), facts (session_id, campaign_id, streamer_id, status, campaign_status, product_id, county_id) AS (""" + \
+    _FACTS.format(sessions="IN (SELECT session_id FROM input)", key="%(key)s", secret="%(secret)s", now="%(now)s") + \
+    """), checked AS (
     SELECT input.*, f.campaign_id, f.streamer_id, f.county_id,
            COALESCE(f.status <> %(cancelled)s AND f.campaign_status <> %(closed)s, false) AS valid
     FROM input LEFT JOIN facts AS f ON f.session_id = input.session_id AND f.product_id = input.product_id

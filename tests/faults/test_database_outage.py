@@ -247,31 +247,3 @@ def test_connection_cut_after_the_page_was_built_still_answers_the_page(app, cli
     assert cut and page.status_code == 200 and "双十一" in page.get_data(as_text=True)
     again = client.get(f"/screen/{token}")  # a new connection from the pool, not the dead one
     assert again.status_code == 200 and "双十一" in again.get_data(as_text=True)
-
-
-@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
-def test_pooled_connections_the_server_ended_are_replaced_before_use(app, client, database_url):
-    """PostgreSQL restarted (its backends terminated) while the pool sat idle: the next sale and the next page are
-    served on fresh connections, without a 503, and without a ping round trip on every checkout."""
-    with app.app_context():
-        shop = open_shop(utcnow())
-        _row, token = keys.create_screen_token(shop.campaign_id, "war room")
-    assert post_sales(client, shop, event(shop, "before", amount_fen=100)).status_code == 200
-    assert client.get(f"/screen/{token}").status_code == 200
-    outage = Outage(database_url)
-    find = "SELECT pid FROM pg_stat_activity WHERE datname = :n AND pid <> pg_backend_pid()"
-    with outage.admin.connect() as connection:
-        pooled = connection.execute(text(find), {"n": outage.name}).scalars().all()
-    assert pooled  # the app's idle pooled connections
-    for pid in pooled:
-        outage.terminate(pid)
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:  # pg_terminate_backend only signals: wait until the backends are gone
-        with outage.admin.connect() as connection:
-            if not set(pooled) & set(connection.execute(text(find), {"n": outage.name}).scalars().all()):
-                break
-    outage.admin.dispose()
-    sale = post_sales(client, shop, event(shop, "after", amount_fen=1000))
-    assert sale.status_code == 200 and sale.get_json() == {"accepted": 1, "duplicates": 0}, sale.get_data(as_text=True)
-    assert client.get(f"/screen/{token}").status_code == 200
-    assert totals(database_url) == (1100, 2, 1100)
