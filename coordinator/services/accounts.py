@@ -148,11 +148,10 @@ def revoke_api_token(user: User, token_id: int) -> bool:
 
 
 def end_logins(account: User) -> None:
-    """Refuse every login cookie the account has now (browsers and phones); the caller commits."""
+    """Refuse every login cookie the account has now (browsers and phones); the caller commits, which reloads it."""
     # In SQL, so two requests at once both move it on and neither undoes the other.
     db.session.execute(update(User).where(User.id == account.id)
                        .values(login_generation=User.login_generation + 1).execution_options(synchronize_session=False))
-    db.session.refresh(account)
 
 
 def sign_out_other_devices(user: User) -> None:

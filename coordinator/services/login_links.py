@@ -65,9 +65,13 @@ def _streamer_for_link(user: User, streamer_id: int) -> Streamer:
     return streamer
 
 
+def _account_of(streamer: Streamer) -> User | None:
+    return db.session.scalar(select(User).where(User.streamer_id == streamer.id))
+
+
 def _account_for(streamer: Streamer) -> tuple[User, bool]:
     """The streamer's user, made now (without a password) when they have none."""
-    user = db.session.scalar(select(User).where(User.streamer_id == streamer.id))
+    user = _account_of(streamer)
     if user is not None:
         return user, False
     stem = portal.username_for(streamer.handle, set())
@@ -187,7 +191,7 @@ def revoke_link(user: User, streamer_id: int, link_id: int) -> LoginLink:
 def sign_out_everywhere(user: User, streamer_id: int) -> tuple[Streamer, bool]:
     """Log a streamer's account out of every browser and phone, audited; False when the streamer has no account."""
     streamer = _streamer_for_link(user, streamer_id)
-    account = db.session.scalar(select(User).where(User.streamer_id == streamer.id))
+    account = _account_of(streamer)
     if account is None:
         return streamer, False
     accounts.end_logins(account)

@@ -112,15 +112,19 @@ def test_a_new_token_fits_a_phone_and_copies(browser, demo_server, screenshot):
     context.close()
 
 
-def test_a_login_link_sent_to_the_wrong_chat_is_revoked_from_a_phone(browser, demo_server, screenshot):
-    context, page = logged_in(browser, demo_server, COMMISSIONER, "zh-CN", PHONE)
+def make_login_link(browser, server, handle: str):
+    """The commissioner, in Chinese on a phone, makes a login link for a streamer: (context, page, link)."""
+    context, page = logged_in(browser, server, COMMISSIONER, "zh-CN", PHONE)
     page.click("button[name=lang][value=zh_Hans]")  # an earlier test may have saved English on the account
     page.wait_for_load_state()
-    page.goto(demo_server.url + "/streamers")
-    row = page.locator("tr", has_text="@" + STREAMER_USER[2]).first
-    row.locator("form[action$='/login-link'] button").click()
+    page.goto(server.url + "/streamers")
+    page.locator("tr", has_text="@" + handle).first.locator("form[action$='/login-link'] button").click()
     page.wait_for_load_state()
-    link = page.input_value("#login-link")
+    return context, page, page.input_value("#login-link")
+
+
+def test_a_login_link_sent_to_the_wrong_chat_is_revoked_from_a_phone(browser, demo_server, screenshot):
+    context, page, link = make_login_link(browser, demo_server, STREAMER_USER[2])
     page.get_by_role("link", name="的全部登录链接").click()
     page.wait_for_load_state()
     valid = page.locator("#login-links tr[data-state=valid]")
@@ -141,13 +145,7 @@ def test_a_login_link_sent_to_the_wrong_chat_is_revoked_from_a_phone(browser, de
 
 
 def test_a_commissioner_signs_a_streamer_out_of_the_phone_a_link_logged_in(browser, demo_server, screenshot):
-    context, page = logged_in(browser, demo_server, COMMISSIONER, "zh-CN", PHONE)
-    page.click("button[name=lang][value=zh_Hans]")  # an earlier test may have saved English on the account
-    page.wait_for_load_state()
-    page.goto(demo_server.url + "/streamers")
-    page.locator("tr", has_text="@gansu_apple").first.locator("form[action$='/login-link'] button").click()
-    page.wait_for_load_state()
-    link = page.input_value("#login-link")
+    context, page, link = make_login_link(browser, demo_server, "gansu_apple")
     phone = browser.new_context(locale="zh-CN", viewport=PHONE).new_page()
     phone.goto(link)
     phone.click("#login-link button[type=submit]")

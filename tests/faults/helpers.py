@@ -1,4 +1,5 @@
-"""What the fault tests share: a standalone scheduler process whose log can be read while it runs, and counters."""
+"""What the fault tests share: a standalone scheduler process whose log can be read while it runs, counters,
+the sales totals straight from the database, and a PostgreSQL outage on demand."""
 from __future__ import annotations
 
 import os
@@ -13,6 +14,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy import create_engine, text
 
+from tests import databases
 from tests.servers import ROOT, drain
 
 
@@ -115,3 +117,42 @@ def wait_until(predicate, seconds: float, poll: float = 0.1) -> bool:
             return True
         time.sleep(poll)  # other processes act on real time
     return predicate()
+
+
+def totals(url: str) -> tuple[int, int, int]:
+    """(sum of stored events, their count, the campaign counter's gross) straight from the database."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            stored, count = connection.execute(text("SELECT COALESCE(SUM(amount_fen), 0), COUNT(*) FROM sale_events")).one()
+            counted = connection.execute(text("SELECT COALESCE(MAX(gross_fen), 0) FROM tally_counters "
+                                              "WHERE scope = 'campaign' AND dimension = 'total'")).scalar_one()
+    finally:
+        engine.dispose()
+    return int(stored), int(count), int(counted)
+
+
+class Outage:
+    """PostgreSQL refusing one database: its connections terminated, new ones refused until the end."""
+
+    def __init__(self, url: str) -> None:
+        self.name = url.rsplit("/", 1)[1]
+        self.admin = create_engine(databases.PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+
+    def _run(self, sql: str) -> None:
+        with self.admin.connect() as connection:
+            connection.execute(text(sql), {"n": self.name})
+
+    def begin(self) -> None:
+        self._run(f'ALTER DATABASE "{self.name}" ALLOW_CONNECTIONS false')
+        self._run("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n AND pid <> pg_backend_pid()")
+
+    def terminate(self, pid: int) -> None:
+        """Cut one server connection, as a PostgreSQL restart or a network blip would."""
+        with self.admin.connect() as connection:
+            connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        self.admin.dispose()
+
+    def end(self) -> None:
+        self._run(f'ALTER DATABASE "{self.name}" ALLOW_CONNECTIONS true')
+        self.admin.dispose()

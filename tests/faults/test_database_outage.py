@@ -13,13 +13,13 @@ import time
 import pytest
 import requests
 from flask import request
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 from coordinator.domain.ingest import signature_for
 from coordinator.extensions import db
 from coordinator.services import keys
 from tests import databases
-from tests.faults.helpers import utcnow
+from tests.faults.helpers import Outage, totals, utcnow
 from tests.ingest.helpers import event, open_shop, post_sales
 from tests.servers import ServerProcess, load_demo
 
@@ -39,19 +39,6 @@ def sell(base: str, key_id: str, secret: str, payload: dict) -> requests.Respons
 FAILURES: list[str] = []
 
 
-def totals(url: str) -> tuple[int, int, int]:
-    """(sum of stored events, their count, the campaign counter's gross) straight from the database."""
-    engine = create_engine(url)
-    try:
-        with engine.connect() as connection:
-            stored, count = connection.execute(text("SELECT COALESCE(SUM(amount_fen), 0), COUNT(*) FROM sale_events")).one()
-            counted = connection.execute(text("SELECT COALESCE(MAX(gross_fen), 0) FROM tally_counters "
-                                              "WHERE scope = 'campaign' AND dimension = 'total'")).scalar_one()
-    finally:
-        engine.dispose()
-    return int(stored), int(count), int(counted)
-
-
 def assert_unavailable(response: requests.Response, problem: bool) -> None:
     """A clear 503: Retry-After, problem+json for the API or a friendly page, no traceback either way."""
     assert response.status_code == 503, (response.status_code, response.text[:500])
@@ -65,32 +52,6 @@ def assert_unavailable(response: requests.Response, problem: bool) -> None:
     else:
         assert response.headers["Content-Type"].startswith("text/html")
         assert "<html" in response.text.lower()
-
-
-class Outage:
-    """PostgreSQL refusing one database: its connections terminated, new ones refused until the end."""
-
-    def __init__(self, url: str) -> None:
-        self.name = url.rsplit("/", 1)[1]
-        self.admin = create_engine(databases.PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-
-    def _run(self, sql: str) -> None:
-        with self.admin.connect() as connection:
-            connection.execute(text(sql), {"n": self.name})
-
-    def begin(self) -> None:
-        self._run(f'ALTER DATABASE "{self.name}" ALLOW_CONNECTIONS false')
-        self._run("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n AND pid <> pg_backend_pid()")
-
-    def terminate(self, pid: int) -> None:
-        """Cut one server connection, as a PostgreSQL restart or a network blip would."""
-        with self.admin.connect() as connection:
-            connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
-        self.admin.dispose()
-
-    def end(self) -> None:
-        self._run(f'ALTER DATABASE "{self.name}" ALLOW_CONNECTIONS true')
-        self.admin.dispose()
 
 
 def test_postgresql_connections_cut_under_load_503_then_recovers_counting_each_sale_once(sqlite_template):

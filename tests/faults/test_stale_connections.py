@@ -14,8 +14,7 @@ from sqlalchemy import text
 
 from coordinator.extensions import db
 from coordinator.services import keys
-from tests.faults.helpers import utcnow
-from tests.faults.test_database_outage import Outage, totals
+from tests.faults.helpers import Outage, totals, utcnow
 from tests.ingest.helpers import event, open_shop, post_sales
 
 pytestmark = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
