@@ -8,7 +8,9 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = BASE_DIR / "instance"
 
-DEV_SECRET_KEY = "dev-only-secret-key-change-me"
+# Keys anyone can read (the public development key of earlier versions) or too short to resist guessing.
+PUBLIC_SECRET_KEYS = frozenset({"dev-only-secret-key-change-me", "testing-secret-key"})
+MIN_SECRET_KEY_LENGTH = 32
 SCHEDULER_MODES = ("embedded", "standalone", "off")
 ASYNC_MODES = ("threading", "gevent")
 
@@ -42,7 +44,8 @@ class Config:
     """Settings read once from the environment when the class body runs."""
 
     ENV_NAME = os.environ.get("COORDINATOR_ENV", "development")
-    SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
+    # Unset: a random key kept in instance/secret_key (mode 0600), made on first start (coordinator.security).
+    SECRET_KEY = os.environ.get("SECRET_KEY") or None
     HOST = os.environ.get("HOST", "127.0.0.1")
     PORT = _env_int("PORT", 5000)
 
@@ -86,6 +89,8 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None
 
+    # How many reverse proxies of ours stand in front of the service; their X-Forwarded-For says who the client is.
+    TRUSTED_PROXY_COUNT = _env_int("TRUSTED_PROXY_COUNT", 0)
     LOGIN_FREE_FAILURES = _env_int("LOGIN_FREE_FAILURES", 3)
     LOGIN_MAX_DELAY_S = _env_int("LOGIN_MAX_DELAY_S", 300)
     # How long a one-time login link a commissioner sends a streamer stays valid.
@@ -98,6 +103,8 @@ class Config:
 
     # A worker thread sends coalesced tally pushes; the test suite flushes by hand instead.
     TALLY_PUSH_THREAD = True
+    # A sweeper re-checks /live connections when access changes; the test suite sweeps by hand instead.
+    LIVE_GUARD_THREAD = True
 
     TESTING = False
 
@@ -112,6 +119,7 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = "sqlite:///:memory:"
     SOCKETIO_MESSAGE_QUEUE = None
     TALLY_PUSH_THREAD = False
+    LIVE_GUARD_THREAD = False
 
 
 def check_config(config: dict) -> None:
@@ -122,8 +130,10 @@ def check_config(config: dict) -> None:
             f"got {config.get('SCHEDULER_MODE')!r}"
         )
     _check_async_mode(config)
-    if config.get("ENV_NAME") == "production" and config.get("SECRET_KEY") in (None, "", DEV_SECRET_KEY):
-        raise RuntimeError("COORDINATOR_ENV=production needs a real SECRET_KEY in the environment")
+    key = config.get("SECRET_KEY")
+    if key is not None and not config.get("TESTING") and (key in PUBLIC_SECRET_KEYS or len(key) < MIN_SECRET_KEY_LENGTH):
+        raise RuntimeError(f"SECRET_KEY must be a secret of at least {MIN_SECRET_KEY_LENGTH} characters (or leave it "
+                           "unset for a random key kept in instance/secret_key)")
     try:
         from zoneinfo import ZoneInfo
 

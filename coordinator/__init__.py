@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def create_app(config: Any = None) -> Flask:
     """Build an application from a config class, object or mapping (default: the environment)."""
     from config import Config, check_config
-    from coordinator import api, cli, database, errors, i18n, jobs, realtime, security, views
+    from coordinator import api, cli, database, edge, errors, i18n, jobs, realtime, security, views
     from coordinator.extensions import babel, csrf, db, login_manager, migrate, socketio
 
     app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"),
@@ -24,7 +24,9 @@ def create_app(config: Any = None) -> Flask:
     elif config is not None:
         app.config.from_object(config)
     check_config(app.config)
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)  # the default SQLite file lives there
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)  # the default SQLite file and the key live there
+    security.ensure_secret_key(app)
+    edge.install_settings(app)
     # Chinese text stays readable in JSON columns (and searchable as a substring). Stale PostgreSQL connections
     # (after a restart) are caught at checkout by coordinator.database without a round trip, not by a pre-ping.
     # A pool smaller than the server's threads would close and reopen connections under load (see config.py).

@@ -32,12 +32,14 @@ class SessionScheduler:
 
     def tick(self) -> None:
         """Move due sessions and send due reminders (a job: safe to run any number of times)."""
+        from coordinator.edge import publish, settings
         from coordinator.extensions import db
         from coordinator.services import session_clock
 
         with self.app.app_context():
             try:
-                done = session_clock.advance()
+                done = session_clock.advance(settings(self.app))
+                publish(done.events, self.app)
                 for session_id, _campaign_id, status in done.transitions:
                     log.info("session %d is now %s", session_id, status)
                 for reminder in done.reminders:
@@ -57,26 +59,29 @@ class SessionScheduler:
 
     def rebuild(self) -> int:
         """Catch up at once, then derive every wake-up from the sessions table; returns how many jobs."""
+        from coordinator.edge import settings
         from coordinator.extensions import db
         from coordinator.services import session_clock
 
         self.tick()
         with self.app.app_context():
             try:
-                moments = session_clock.wake_plan()
+                moments = session_clock.wake_plan(settings(self.app))
             finally:
                 db.session.remove()
         # Jobs for moments no longer needed stay: a spare tick changes nothing.
         self.wake_at(moments)
         return len(moments)
 
-    def _on_session_change(self, session) -> None:
-        from coordinator.services import session_clock
+    def session_changed(self, event) -> None:
+        """A session of this process's app was scheduled or moved: wake at its new times."""
+        from coordinator import clock
+        from coordinator.domain.scheduling import wake_times
+        from coordinator.edge import settings
 
-        from flask import current_app
-
-        if self.running and current_app._get_current_object() is self.app:
-            self.wake_at(session_clock.session_wake_times(session))
+        if self.running:
+            leads = settings(self.app).reminder_leads
+            self.wake_at(wake_times(event.starts_at, event.ends_at, event.status, leads, clock.now()))
 
     def _acquire(self) -> bool:
         """On PostgreSQL hold an advisory lock on a connection of our own; SQLite has one process."""
@@ -92,10 +97,7 @@ class SessionScheduler:
             return bool(got)
 
     def _run(self) -> None:
-        from coordinator.services import sessions
-
         self.running = True
-        sessions.listeners.append(self._on_session_change)
         self.scheduler.start()
         count = self.rebuild()
         self.scheduler.add_job(self.tick, "interval", seconds=self.app.config["SCHEDULER_SWEEP_SECONDS"], id="sweep",
@@ -133,14 +135,10 @@ class SessionScheduler:
 
     def shutdown(self) -> None:
         """Stop the jobs and release the lock."""
-        from coordinator.services import sessions
-
         self._stop.set()
         if self.running:
             self.scheduler.shutdown(wait=True)
             self.running = False
-        if self._on_session_change in sessions.listeners:
-            sessions.listeners.remove(self._on_session_change)
         if self.lock_connection is not None:
             self.lock_connection.close()  # closing the session releases the advisory lock
             self.lock_connection = None

@@ -15,7 +15,8 @@ def _authenticate_and_check_body() -> None:
 
     if request.endpoint == "api.ingest_sales":
         return  # signed by an ingest key over the raw body; it reads and checks that itself
-    load_caller()
+    if request.endpoint != "api.openapi_document":
+        load_caller()
     require_json_object(request)
 
 
@@ -28,8 +29,8 @@ def openapi_document():
 def init_app(app: Flask) -> None:
     """Register the API blueprint, its resources and the OpenAPI document."""
     from coordinator.api import (  # noqa: F401 - each module registers its routes on bp
-        campaigns, counties, enrolments, keys, me, pairings, products, sales, sessions, spreadsheets, streamers, tallies,
-        tokens,
+        campaigns, counties, enrolments, keys, login_links, me, pairings, products, sales, screens, sessions,
+        spreadsheets, streamers, tallies, teams, tokens,
     )
     from coordinator.extensions import csrf
 

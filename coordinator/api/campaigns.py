@@ -8,12 +8,13 @@ from pydantic import BaseModel, Field, StringConstraints
 from spectree import Response
 
 from coordinator.api import bp
-from coordinator.api.auth import caller, requires
+from coordinator.api.auth import actor
 from coordinator.api.common import ListQuery, PageOut, dump, page_body, patch_changes
 from coordinator.api.spec import api_spec
 from coordinator.api.validation import AwareTime, Fen, RequestModel
-from coordinator.domain.enums import CampaignStatus, Role
-from coordinator.services import audit, campaigns, coverage, scope
+from coordinator.domain.enums import CampaignStatus
+from coordinator.edge import done
+from coordinator.services import campaigns, coverage
 
 Name = Annotated[str, StringConstraints(strict=True, strip_whitespace=True, min_length=1, max_length=200)]
 Description = Annotated[str, StringConstraints(strict=True, max_length=5000)]
@@ -63,6 +64,7 @@ class CampaignOut(BaseModel):
     max_products_per_session: int
     target_net_fen: Optional[int]
     status: str
+    owner_id: Optional[int]
     created_at: datetime
 
 
@@ -126,77 +128,66 @@ class CoverageOut(BaseModel):
 
 
 @bp.post("/campaigns")
-@requires(Role.COMMISSIONER)
 @api_spec.validate(resp=Response(HTTP_201=CampaignOut), tags=["campaigns"])
 def create_campaign(json: CampaignIn):
-    """Create a campaign (status draft, usable at once)."""
-    return dump(CampaignOut, campaigns.create_campaign(caller(), json.model_dump())), 201
+    """Create a campaign (status draft, usable at once); the caller owns it."""
+    return dump(CampaignOut, campaigns.create_campaign(actor(), json.model_dump())), 201
 
 
 @bp.get("/campaigns")
-@requires()
 @api_spec.validate(resp=Response(HTTP_200=CampaignPage), tags=["campaigns"])
 def list_campaigns(query: CampaignQuery):
-    """Campaigns; a streamer account sees those it is enrolled in."""
-    user = caller()
-    streamer_id = None if user.is_commissioner else user.streamer_id
-    page = campaigns.list_campaigns(query.page, query.per_page, query.sort, query.q,
-                                    query.status.value if query.status else None, streamer_id)
+    """The campaigns the caller may see: their teams', their counties', open ones; a host's own."""
+    page = campaigns.list_campaigns(actor(), query.page, query.per_page, query.sort, query.q,
+                                    query.status.value if query.status else None)
     return page_body(CampaignOut, page)
 
 
 @bp.get("/campaigns/<int:campaign_id>")
-@requires()
 @api_spec.validate(resp=Response(HTTP_200=CampaignOut), tags=["campaigns"])
 def get_campaign(campaign_id: int):
-    """One campaign; a streamer account reads only campaigns it is enrolled in."""
-    return dump(CampaignOut, scope.campaign_for_read(caller(), campaign_id))
+    """One campaign's name, window and rules, for whoever may see it."""
+    return dump(CampaignOut, campaigns.read_campaign(actor(), campaign_id)[0])
 
 
 @bp.patch("/campaigns/<int:campaign_id>")
-@requires(Role.COMMISSIONER)
 @api_spec.validate(resp=Response(HTTP_200=CampaignOut), tags=["campaigns"])
 def update_campaign(campaign_id: int, json: CampaignPatch):
-    """Change a campaign that is not closed."""
+    """Change a campaign that is not closed (its owner, editors or an admin)."""
     changes = patch_changes(json, nullable=frozenset({"target_net_fen"}))
-    return dump(CampaignOut, campaigns.update_campaign(caller(), campaign_id, changes))
+    return dump(CampaignOut, campaigns.update_campaign(actor(), campaign_id, changes))
 
 
 @bp.post("/campaigns/<int:campaign_id>/status")
-@requires(Role.COMMISSIONER)
 @api_spec.validate(resp=Response(HTTP_200=CampaignOut), tags=["campaigns"])
 def set_campaign_status(campaign_id: int, json: StatusIn):
     """Move a campaign along draft → published → live → closed (409 for steps that make no sense)."""
-    return dump(CampaignOut, campaigns.transition(caller(), campaign_id, json.status.value))
+    return dump(CampaignOut, done(campaigns.transition(actor(), campaign_id, json.status.value)))
 
 
 @bp.delete("/campaigns/<int:campaign_id>")
-@requires(Role.COMMISSIONER)
 @api_spec.validate(resp=Response("HTTP_204"), tags=["campaigns"])
 def delete_campaign(campaign_id: int):
     """Delete a campaign without sessions or sales (409 otherwise: close it)."""
-    campaigns.delete_campaign(caller(), campaign_id)
+    campaigns.delete_campaign(actor(), campaign_id)
     return "", 204
 
 
 @bp.get("/campaigns/<int:campaign_id>/audit")
-@requires(Role.COMMISSIONER)
 @api_spec.validate(resp=Response(HTTP_200=AuditList), tags=["campaigns"])
 def campaign_audit(campaign_id: int):
-    """Every change to the campaign and to what is enrolled in it, newest first."""
-    campaigns.get_campaign(campaign_id)
-    return {"entries": [dump(AuditOut, entry) for entry in audit.entries_for_campaign(campaign_id)]}
+    """Every change to the campaign and to what is enrolled in it, newest first (its team)."""
+    return {"entries": [dump(AuditOut, row.entry) for row in campaigns.campaign_audit(actor(), campaign_id)]}
 
 
 @bp.get("/campaigns/<int:campaign_id>/coverage")
-@requires(Role.COMMISSIONER)
 @api_spec.validate(resp=Response(HTTP_200=CoverageOut), tags=["campaigns"])
 def campaign_coverage(campaign_id: int):
-    """Which counties have streamers, and which sessions keep "at least N agricultural products"."""
-    campaigns.get_campaign(campaign_id)
+    """Which counties have streamers, and which sessions keep "at least N agricultural products" (its team)."""
+    who = actor()
     return {
         "counties": [{"county_id": c.county_id, "name": c.name, "products": c.products, "streamers": len(c.streamers),
-                      "sessions": len(c.sessions), "covered": c.covered} for c in coverage.counties(campaign_id)],
+                      "sessions": len(c.sessions), "covered": c.covered} for c in coverage.counties(who, campaign_id)],
         "sessions": [{"session_id": s.session_id, "agri_products": s.agri_products, "products": s.products,
-                      "ok": s.ok, "problems": s.problems} for s in coverage.sessions(campaign_id)],
+                      "ok": s.ok, "problems": s.problems} for s in coverage.sessions(who, campaign_id)],
     }

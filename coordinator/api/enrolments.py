@@ -7,14 +7,14 @@ from pydantic import BaseModel
 from spectree import Response
 
 from coordinator.api import bp
-from coordinator.api.auth import caller, requires
+from coordinator.api.auth import actor
 from coordinator.api.common import dump
 from coordinator.api.products import ProductOut
 from coordinator.api.spec import api_spec
 from coordinator.api.streamers import StreamerOut, streamer_body
 from coordinator.api.validation import RequestModel, StrictInt
-from coordinator.domain.enums import Role
-from coordinator.services import enrolment, scope
+from coordinator.edge import done
+from coordinator.services import enrolment
 
 
 class ProductRef(RequestModel):
@@ -58,52 +58,44 @@ class EnrolledStreamers(BaseModel):
 
 
 @bp.post("/campaigns/<int:campaign_id>/products")
-@requires(Role.COMMISSIONER)
 @api_spec.validate(resp=Response(HTTP_201=ProductEnrolment), tags=["enrolments"])
 def enrol_product(campaign_id: int, json: ProductRef):
-    """Enrol a product in a campaign (409 if already enrolled or the campaign is closed)."""
-    return dump(ProductEnrolment, enrolment.enrol_product(caller(), campaign_id, json.product_id)), 201
+    """Enrol one of the caller's counties' products (the team, or anyone while the campaign is published or live)."""
+    return dump(ProductEnrolment, enrolment.enrol_product(actor(), campaign_id, json.product_id)), 201
 
 
 @bp.get("/campaigns/<int:campaign_id>/products")
-@requires(Role.COMMISSIONER)
 @api_spec.validate(resp=Response(HTTP_200=EnrolledProducts), tags=["enrolments"])
 def campaign_products(campaign_id: int):
-    """The products enrolled in a campaign."""
-    scope.campaign_for_read(caller(), campaign_id)
-    return {"items": [dump(ProductOut, p) for p in enrolment.enrolled_products(campaign_id)]}
+    """The products enrolled in a campaign (a county partner sees their own counties')."""
+    return {"items": [dump(ProductOut, p) for p in enrolment.products_seen(actor(), campaign_id)]}
 
 
 @bp.delete("/campaigns/<int:campaign_id>/products/<int:product_id>")
-@requires(Role.COMMISSIONER)
 @api_spec.validate(resp=Response("HTTP_204"), tags=["enrolments"])
 def unenrol_product(campaign_id: int, product_id: int):
     """Take a product out of a campaign (409 while sessions or settled pairings use it)."""
-    enrolment.unenrol_product(caller(), campaign_id, product_id)
+    done(enrolment.unenrol_product(actor(), campaign_id, product_id))
     return "", 204
 
 
 @bp.post("/campaigns/<int:campaign_id>/streamers")
-@requires(Role.COMMISSIONER)
 @api_spec.validate(resp=Response(HTTP_201=StreamerEnrolment), tags=["enrolments"])
 def enrol_streamer(campaign_id: int, json: StreamerRef):
     """Enrol a streamer in a campaign (409 if already enrolled or the campaign is closed)."""
-    return dump(StreamerEnrolment, enrolment.enrol_streamer(caller(), campaign_id, json.streamer_id)), 201
+    return dump(StreamerEnrolment, enrolment.enrol_streamer(actor(), campaign_id, json.streamer_id)), 201
 
 
 @bp.get("/campaigns/<int:campaign_id>/streamers")
-@requires(Role.COMMISSIONER)
 @api_spec.validate(resp=Response(HTTP_200=EnrolledStreamers), tags=["enrolments"])
 def campaign_streamers(campaign_id: int):
-    """The streamers enrolled in a campaign."""
-    scope.campaign_for_read(caller(), campaign_id)
-    return {"items": [streamer_body(s) for s in enrolment.enrolled_streamers(campaign_id)]}
+    """The streamers enrolled in a campaign (its team)."""
+    return {"items": [streamer_body(s) for s in enrolment.streamers_seen(actor(), campaign_id)]}
 
 
 @bp.delete("/campaigns/<int:campaign_id>/streamers/<int:streamer_id>")
-@requires(Role.COMMISSIONER)
 @api_spec.validate(resp=Response("HTTP_204"), tags=["enrolments"])
 def unenrol_streamer(campaign_id: int, streamer_id: int):
     """Take a streamer out of a campaign (409 while sessions or settled pairings use them)."""
-    enrolment.unenrol_streamer(caller(), campaign_id, streamer_id)
+    done(enrolment.unenrol_streamer(actor(), campaign_id, streamer_id))
     return "", 204

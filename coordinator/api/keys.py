@@ -1,4 +1,4 @@
-"""Ingest keys for sales platforms and screen links for campaigns, managed by commissioners."""
+"""Ingest keys for sales platforms, each for the campaigns it names (an admin's may post for all)."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -8,20 +8,21 @@ from pydantic import BaseModel, Field, StringConstraints
 from spectree import Response
 
 from coordinator.api import bp
-from coordinator.api.auth import caller, requires
+from coordinator.api.auth import actor
 from coordinator.api.common import dump
 from coordinator.api.spec import api_spec
-from coordinator.api.validation import RequestModel
-from coordinator.domain.enums import Role
-from coordinator.services import campaigns, keys
+from coordinator.api.validation import RequestModel, StrictInt
+from coordinator.services import keys
 
 Name = Annotated[str, StringConstraints(strict=True, strip_whitespace=True, min_length=1, max_length=120)]
 
 
 class KeyIn(RequestModel):
-    """A name saying which platform will sign with the key."""
+    """A name saying which platform will sign with the key, and the campaigns it posts for."""
 
     name: Name
+    campaign_ids: Optional[Annotated[list[StrictInt], Field(min_length=1, max_length=100)]] = Field(
+        None, description="campaigns you own or edit; leave out for every campaign (admins only)")
 
 
 class RotateIn(RequestModel):
@@ -36,6 +37,7 @@ class KeyOut(BaseModel):
     id: int
     key_id: str
     name: str
+    campaign_ids: Optional[list[int]]
     created_at: datetime
     revoked_at: Optional[datetime]
     previous_valid_until: Optional[datetime]
@@ -48,89 +50,42 @@ class KeyWithSecret(KeyOut):
 
 
 class KeyList(BaseModel):
-    """Every ingest key."""
+    """The ingest keys the caller may see."""
 
     keys: list[KeyOut]
 
 
-class ScreenOut(BaseModel):
-    """A screen link; only its first characters are kept."""
-
-    id: int
-    campaign_id: int
-    name: str
-    prefix: str
-    created_at: datetime
-    revoked_at: Optional[datetime]
-
-
-class NewScreen(ScreenOut):
-    """A screen link just made: the path to open on the display, shown this once."""
-
-    path: str
-
-
-class ScreenList(BaseModel):
-    """A campaign's screen links."""
-
-    screens: list[ScreenOut]
+def _out(key, campaign_ids: list[int] | None = None) -> dict:
+    ids = None if key.all_campaigns else (campaign_ids if campaign_ids is not None else keys.campaign_ids_of(key))
+    return dump(KeyOut, {**{name: getattr(key, name) for name in KeyOut.model_fields if name != "campaign_ids"},
+                         "campaign_ids": ids})
 
 
 @bp.get("/ingest-keys")
-@requires(Role.COMMISSIONER)
 @api_spec.validate(resp=Response(HTTP_200=KeyList), tags=["keys"])
 def list_keys():
-    """Every ingest key, newest first."""
-    return {"keys": [dump(KeyOut, key) for key in keys.list_ingest_keys()]}
+    """The keys the caller made or that post for their teams' campaigns (all for admins), newest first."""
+    return {"keys": [_out(row.key, row.campaign_ids) for row in keys.list_ingest_keys(actor())]}
 
 
 @bp.post("/ingest-keys")
-@requires(Role.COMMISSIONER)
 @api_spec.validate(resp=Response(HTTP_201=KeyWithSecret), tags=["keys"])
 def create_key(json: KeyIn):
-    """Make an ingest key for a sales platform."""
-    key, secret = keys.create_ingest_key(json.name, created_by=caller())
-    return {**dump(KeyOut, key), "secret": secret}, 201
+    """Make an ingest key for the named campaigns (campaign_ids: null means every campaign, admins only)."""
+    key, secret = keys.create_ingest_key(actor(), json.name, json.campaign_ids)
+    return {**_out(key), "secret": secret}, 201
 
 
 @bp.post("/ingest-keys/<int:key_id>/rotate")
-@requires(Role.COMMISSIONER)
 @api_spec.validate(resp=Response(HTTP_200=KeyWithSecret), tags=["keys"])
 def rotate_key(key_id: int, json: RotateIn):
     """A new secret; the old one keeps working for grace_hours while the platform switches."""
-    key, secret = keys.rotate_ingest_key(caller(), key_id, json.grace_hours)
-    return {**dump(KeyOut, key), "secret": secret}
+    key, secret = keys.rotate_ingest_key(actor(), key_id, json.grace_hours)
+    return {**_out(key), "secret": secret}
 
 
 @bp.post("/ingest-keys/<int:key_id>/revoke")
-@requires(Role.COMMISSIONER)
 @api_spec.validate(resp=Response(HTTP_200=KeyOut), tags=["keys"])
 def revoke_key(key_id: int):
     """Refuse sales signed with this key from now on."""
-    return dump(KeyOut, keys.revoke_ingest_key(caller(), key_id))
-
-
-@bp.get("/campaigns/<int:campaign_id>/screens")
-@requires(Role.COMMISSIONER)
-@api_spec.validate(resp=Response(HTTP_200=ScreenList), tags=["keys"])
-def list_screens(campaign_id: int):
-    """A campaign's screen links."""
-    campaigns.get_campaign(campaign_id)
-    return {"screens": [dump(ScreenOut, row) for row in keys.list_screen_tokens(campaign_id)]}
-
-
-@bp.post("/campaigns/<int:campaign_id>/screens")
-@requires(Role.COMMISSIONER)
-@api_spec.validate(resp=Response(HTTP_201=NewScreen), tags=["keys"])
-def create_screen(campaign_id: int, json: KeyIn):
-    """Make a screen link for a display in a county office or war room."""
-    row, token = keys.create_screen_token(campaign_id, json.name)
-    return {**dump(ScreenOut, row), "path": f"/screen/{token}"}, 201
-
-
-@bp.post("/screens/<int:screen_id>/revoke")
-@requires(Role.COMMISSIONER)
-@api_spec.validate(resp=Response(HTTP_200=ScreenOut), tags=["keys"])
-def revoke_screen(screen_id: int):
-    """Turn a screen link off."""
-    return dump(ScreenOut, keys.revoke_screen_token(screen_id))
+    return _out(keys.revoke_ingest_key(actor(), key_id))

@@ -8,12 +8,12 @@ from pydantic import BaseModel, StringConstraints
 from spectree import Response
 
 from coordinator.api import bp
-from coordinator.api.auth import caller, requires
+from coordinator.api.auth import actor
 from coordinator.api.common import dump
 from coordinator.api.spec import api_spec
 from coordinator.api.validation import RequestModel, StrictInt
-from coordinator.domain.enums import Role
-from coordinator.services import pairings, scope
+from coordinator.edge import done, settings
+from coordinator.services import pairings
 
 
 class PairingOut(BaseModel):
@@ -69,79 +69,68 @@ def _list(rows) -> dict:
 
 
 @bp.post("/campaigns/<int:campaign_id>/pairings/auto")
-@requires(Role.COMMISSIONER)
 @api_spec.validate(resp=Response(HTTP_200=RunOut), tags=["pairings"])
 def auto_pair(campaign_id: int):
     """Run the pairing engine; accepted, locked and hand-made pairings stay, declined ones never return (422 when
     the rules cannot be met, with the reason)."""
-    outcome = pairings.run(caller(), campaign_id)
+    outcome = done(pairings.run(actor(), settings(), campaign_id))
     return {**_list(outcome.pairings), "uncovered_counties": [
         {"county_id": c.county_id, "name": c.county_name, "reason": c.reason} for c in outcome.uncovered]}
 
 
 @bp.get("/campaigns/<int:campaign_id>/pairings")
-@requires()
 @api_spec.validate(resp=Response(HTTP_200=PairingList), tags=["pairings"])
 def list_pairings(campaign_id: int):
-    """A campaign's pairings; a streamer account sees only its own."""
-    user = caller()
-    scope.campaign_for_read(user, campaign_id)
-    rows = pairings.campaign_pairings(campaign_id)
-    return _list([r for r in rows if user.is_commissioner or r.streamer_id == user.streamer_id])
+    """A campaign's pairings: all for its team, a partner's products' for a county partner, a host's own."""
+    return _list(pairings.campaign_pairings(actor(), campaign_id))
 
 
 @bp.post("/campaigns/<int:campaign_id>/pairings")
-@requires(Role.COMMISSIONER)
 @api_spec.validate(resp=Response(HTTP_201=PairingOut), tags=["pairings"])
 def add_pairing(campaign_id: int, json: ManualIn):
     """Pair a streamer with a product by hand."""
-    return dump(PairingOut, pairings.add_manual(caller(), campaign_id, json.streamer_id, json.product_id)), 201
+    row = done(pairings.add_manual(actor(), settings(), campaign_id, json.streamer_id, json.product_id))
+    return dump(PairingOut, row), 201
 
 
 @bp.post("/pairings/<int:pairing_id>/lock")
-@requires(Role.COMMISSIONER)
 @api_spec.validate(resp=Response(HTTP_200=PairingOut), tags=["pairings"])
 def lock_pairing(pairing_id: int):
     """Lock a pairing so later runs keep it."""
-    return dump(PairingOut, pairings.set_locked(caller(), pairing_id, True))
+    return dump(PairingOut, done(pairings.set_locked(actor(), pairing_id, True)))
 
 
 @bp.post("/pairings/<int:pairing_id>/unlock")
-@requires(Role.COMMISSIONER)
 @api_spec.validate(resp=Response(HTTP_200=PairingOut), tags=["pairings"])
 def unlock_pairing(pairing_id: int):
     """Unlock a pairing back to a proposal."""
-    return dump(PairingOut, pairings.set_locked(caller(), pairing_id, False))
+    return dump(PairingOut, done(pairings.set_locked(actor(), pairing_id, False)))
 
 
 @bp.delete("/pairings/<int:pairing_id>")
-@requires(Role.COMMISSIONER)
 @api_spec.validate(resp=Response("HTTP_204"), tags=["pairings"])
 def remove_pairing(pairing_id: int):
     """Remove a pairing."""
-    pairings.remove(caller(), pairing_id)
+    done(pairings.remove(actor(), pairing_id))
     return "", 204
 
 
 @bp.get("/me/pairings")
-@requires(Role.STREAMER)
 @api_spec.validate(resp=Response(HTTP_200=PairingList), tags=["me"])
 def my_pairings():
     """The calling streamer's own pairings in every campaign."""
-    return _list([row for row, _product, _campaign in pairings.streamer_pairings(caller())])
+    return _list([row for row, _product, _campaign in pairings.streamer_pairings(actor())])
 
 
 @bp.post("/pairings/<int:pairing_id>/accept")
-@requires(Role.STREAMER)
 @api_spec.validate(resp=Response(HTTP_200=PairingOut), tags=["me"])
 def accept_pairing(pairing_id: int):
     """The paired streamer accepts."""
-    return dump(PairingOut, pairings.respond(caller(), pairing_id, True))
+    return dump(PairingOut, done(pairings.respond(actor(), pairing_id, True)))
 
 
 @bp.post("/pairings/<int:pairing_id>/decline")
-@requires(Role.STREAMER)
 @api_spec.validate(resp=Response(HTTP_200=PairingOut), tags=["me"])
 def decline_pairing(pairing_id: int, json: DeclineIn):
     """The paired streamer declines, saying why; the engine will not propose it again."""
-    return dump(PairingOut, pairings.respond(caller(), pairing_id, False, json.reason))
+    return dump(PairingOut, done(pairings.respond(actor(), pairing_id, False, json.reason)))

@@ -8,10 +8,9 @@ from pydantic import BaseModel, Field
 from spectree import Response
 
 from coordinator.api import bp
-from coordinator.api.auth import caller, requires
+from coordinator.api.auth import actor
 from coordinator.api.common import ListQuery, PageOut, dump, page_body, patch_changes
 from coordinator.api.spec import api_spec
-from coordinator.domain.enums import Role
 from coordinator.schemas.catalog import ProductIn, ProductPatch
 from coordinator.schemas.common import PlausibleDate, QueryInt
 from coordinator.services import catalog
@@ -55,60 +54,53 @@ class ProductPage(PageOut):
 
 
 @bp.post("/products")
-@requires(Role.COMMISSIONER)
 @api_spec.validate(resp=Response(HTTP_201=ProductOut), tags=["products"])
 def create_product(json: ProductIn):
     """Register a product of one of the caller's counties."""
-    return dump(ProductOut, catalog.create_product(caller(), json.model_dump())), 201
+    return dump(ProductOut, catalog.create_product(actor(), json.model_dump())), 201
 
 
 @bp.get("/products")
-@requires(Role.COMMISSIONER)
 @api_spec.validate(resp=Response(HTTP_200=ProductPage), tags=["products"])
 def list_products(query: ProductQuery):
     """Products of the caller's counties."""
     filters = query.model_dump(include={"county_id", "category", "is_agricultural", "in_season_on", "include_archived"})
-    page = catalog.list_products(caller(), query.page, query.per_page, query.sort, query.q, filters)
+    page = catalog.list_products(actor(), query.page, query.per_page, query.sort, query.q, filters)
     return page_body(ProductOut, page)
 
 
 @bp.get("/products/<int:product_id>")
-@requires(Role.COMMISSIONER)
 @api_spec.validate(resp=Response(HTTP_200=ProductOut), tags=["products"])
 def get_product(product_id: int):
     """One product."""
-    return dump(ProductOut, catalog.product_for_read(caller(), product_id))
+    return dump(ProductOut, catalog.product_for(actor(), product_id))
 
 
 @bp.patch("/products/<int:product_id>")
-@requires(Role.COMMISSIONER)
 @api_spec.validate(resp=Response(HTTP_200=ProductOut), tags=["products"])
 def update_product(product_id: int, json: ProductPatch):
     """Change a product."""
     changes = patch_changes(json, nullable=frozenset({"available_from", "available_to"}))
-    return dump(ProductOut, catalog.update_product(caller(), product_id, changes))
+    return dump(ProductOut, catalog.update_product(actor(), product_id, changes))
 
 
 @bp.post("/products/<int:product_id>/archive")
-@requires(Role.COMMISSIONER)
 @api_spec.validate(resp=Response(HTTP_200=ProductOut), tags=["products"])
 def archive_product(product_id: int):
     """Archive a product: kept for history, left out of new plans."""
-    return dump(ProductOut, catalog.set_product_archived(caller(), product_id, True))
+    return dump(ProductOut, catalog.set_product_archived(actor(), product_id, True))
 
 
 @bp.post("/products/<int:product_id>/unarchive")
-@requires(Role.COMMISSIONER)
 @api_spec.validate(resp=Response(HTTP_200=ProductOut), tags=["products"])
 def unarchive_product(product_id: int):
     """Bring an archived product back."""
-    return dump(ProductOut, catalog.set_product_archived(caller(), product_id, False))
+    return dump(ProductOut, catalog.set_product_archived(actor(), product_id, False))
 
 
 @bp.delete("/products/<int:product_id>")
-@requires(Role.COMMISSIONER)
 @api_spec.validate(resp=Response("HTTP_204"), tags=["products"])
 def delete_product(product_id: int):
     """Delete a product nothing refers to (409 otherwise: archive it)."""
-    catalog.delete_product(caller(), product_id)
+    catalog.delete_product(actor(), product_id)
     return "", 204

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import warnings
 
-from flask import current_app, request
+from flask import request
 from spectree import Response
 
 from coordinator.api import bp
 from coordinator.api.spec import api_spec
-from coordinator.realtime.tally_push import tallies_changed
+from coordinator.edge import publish
 from coordinator.schemas.sales import SaleBatchIn, SalesAccepted
 from coordinator.services import ingest
 from coordinator.services.ingest_parse import parse_events
@@ -23,7 +23,7 @@ def ingest_sales():
                                  request.headers.get("X-Coordinator-Signature"), body)
     events, batch = parse_events(body)
     result = ingest.store(signed, events, batch)
-    tallies_changed(current_app._get_current_object(), result.scopes)
+    publish(result.events)
     return {"accepted": result.accepted, "duplicates": result.duplicates}
 
 

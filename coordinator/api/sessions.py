@@ -8,11 +8,12 @@ from pydantic import BaseModel, Field
 from spectree import Response
 
 from coordinator.api import bp
-from coordinator.api.auth import caller, requires
+from coordinator.api.auth import actor
 from coordinator.api.common import ListQuery, PageOut, page_body, patch_changes
 from coordinator.api.spec import api_spec
 from coordinator.api.validation import AwareTime, RequestModel, StrictInt
-from coordinator.domain.enums import Role, SessionStatus
+from coordinator.domain.enums import SessionStatus
+from coordinator.edge import done, settings
 from coordinator.schemas.common import PlausibleDate, QueryInt, text
 from coordinator.services import autoplan, sessions
 
@@ -127,69 +128,61 @@ def session_body(session) -> dict:
 
 
 @bp.post("/sessions")
-@requires(Role.COMMISSIONER)
 @api_spec.validate(resp=Response(HTTP_201=SessionOut), tags=["sessions"])
 def create_session(json: SessionIn):
     """Schedule a session (409 naming the clashing session; 422 naming the broken rule)."""
-    return session_body(sessions.create(caller(), json.model_dump())), 201
+    return session_body(done(sessions.create(actor(), settings(), json.model_dump()))), 201
 
 
 @bp.get("/sessions")
-@requires()
 @api_spec.validate(resp=Response(HTTP_200=SessionPage), tags=["sessions"])
 def list_sessions(query: SessionQuery):
-    """Sessions by campaign, streamer, local day or status; a streamer account sees only its own."""
-    page = sessions.list_sessions(caller(), query.page, query.per_page, query.campaign_id, query.streamer_id,
-                                  query.day, query.status.value if query.status else None)
+    """Sessions the caller sees, by campaign, streamer, local day or status; a streamer account sees its own."""
+    page = sessions.list_sessions(actor(), settings(), query.page, query.per_page, query.campaign_id,
+                                  query.streamer_id, query.day, query.status.value if query.status else None)
     return page_body(session_body, page)
 
 
 @bp.get("/sessions/<int:session_id>")
-@requires()
 @api_spec.validate(resp=Response(HTTP_200=SessionOut), tags=["sessions"])
 def get_session(session_id: int):
     """One session; status is scheduled, live, ended or cancelled."""
-    return session_body(sessions.get(session_id, caller()))
+    return session_body(sessions.session_for(actor(), session_id))
 
 
 @bp.patch("/sessions/<int:session_id>")
-@requires(Role.COMMISSIONER)
 @api_spec.validate(resp=Response(HTTP_200=SessionOut), tags=["sessions"])
 def reschedule_session(session_id: int, json: SessionPatch):
     """Move a scheduled session or change its lineup; the creation rules apply, reminders start afresh."""
-    return session_body(sessions.reschedule(caller(), session_id, patch_changes(json)))
+    return session_body(done(sessions.reschedule(actor(), settings(), session_id, patch_changes(json))))
 
 
 @bp.post("/sessions/<int:session_id>/cancel")
-@requires(Role.COMMISSIONER)
 @api_spec.validate(resp=Response(HTTP_200=SessionOut), tags=["sessions"])
 def cancel_session(session_id: int):
     """Cancel a session: no more reminders, and feeds and screens say so."""
-    return session_body(sessions.cancel(caller(), session_id))
+    return session_body(done(sessions.cancel(actor(), session_id)))
 
 
 @bp.get("/me/sessions")
-@requires(Role.STREAMER)
 @api_spec.validate(resp=Response(HTTP_200=SessionPage), tags=["me"])
 def my_sessions(query: ListQuery):
     """The calling streamer's own sessions, earliest first."""
-    return page_body(session_body, sessions.list_sessions(caller(), query.page, query.per_page))
+    return page_body(session_body, sessions.own_sessions(actor(), settings(), query.page, query.per_page))
 
 
 @bp.post("/campaigns/<int:campaign_id>/sessions/plan")
-@requires(Role.COMMISSIONER)
 @api_spec.validate(resp=Response(HTTP_200=PlanOut), tags=["sessions"])
 def plan_sessions(campaign_id: int, query: PlanQuery):
     """Propose conflict-free evening sessions from accepted pairings and availability; stores nothing."""
-    proposals = autoplan.propose(campaign_id, query.slot_minutes, query.per_streamer)
+    proposals = autoplan.propose(actor(), settings(), campaign_id, query.slot_minutes, query.per_streamer)
     return {"proposals": [ProposalOut(streamer_id=p.streamer_id, starts_at=p.starts_at, ends_at=p.ends_at,
                                       product_ids=list(p.product_ids)).model_dump(mode="json") for p in proposals]}
 
 
 @bp.post("/campaigns/<int:campaign_id>/sessions/plan/confirm")
-@requires(Role.COMMISSIONER)
 @api_spec.validate(resp=Response(HTTP_201=ConfirmOut), tags=["sessions"])
 def confirm_plan(campaign_id: int, json: ConfirmIn):
     """Schedule reviewed proposals, all or nothing (the creation rules apply to each)."""
-    rows = autoplan.confirm(caller(), campaign_id, [p.model_dump() for p in json.sessions])
+    rows = done(autoplan.confirm(actor(), settings(), campaign_id, [p.model_dump() for p in json.sessions]))
     return {"sessions": [session_body(row) for row in rows]}, 201

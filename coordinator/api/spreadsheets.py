@@ -3,18 +3,16 @@ from __future__ import annotations
 
 from typing import Literal
 
-from flask import Response as FlaskResponse, request
+from flask import request
 from pydantic import BaseModel
 from spectree import Response
 
 from coordinator.api import bp
-from coordinator.api.auth import caller, requires
+from coordinator.api.auth import actor
 from coordinator.api.spec import api_spec
-from coordinator.domain.enums import Role
 from coordinator.domain.errors import MalformedInput
+from coordinator.edge import download_response, settings
 from coordinator.services import exports, imports
-
-XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class ImportQuery(BaseModel):
@@ -59,36 +57,28 @@ def report_body(report: imports.ImportReport) -> dict:
 
 
 @bp.post("/imports/<any(products, streamers):kind>")
-@requires(Role.COMMISSIONER)
 @api_spec.validate(resp=Response(HTTP_200=ImportOut), tags=["spreadsheets"])
 def import_sheet(kind: str, query: ImportQuery):
     """Upload a .xlsx or .csv as multipart field 'file'; dry_run previews, mode picks valid rows or nothing."""
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         raise MalformedInput("Send the spreadsheet as a multipart/form-data field named 'file'.")
-    user = caller()
-    report = imports.preview(user, kind, upload.filename, upload.read())
+    who = actor()
+    report = imports.preview(who, kind, upload.filename, upload.read())
     if not query.dry_run:
-        report = imports.apply(user, report, all_or_nothing=query.mode == "all_or_nothing")
+        report = imports.apply(who, report, all_or_nothing=query.mode == "all_or_nothing")
     return report_body(report)
 
 
 @bp.get("/campaigns/<int:campaign_id>/export.xlsx")
-@requires(Role.COMMISSIONER)
 @api_spec.validate(tags=["spreadsheets"])
 def export_xlsx(campaign_id: int):
-    """The campaign plan as an XLSX workbook (products, streamers, pairings, sessions)."""
-    return _download(exports.plan_xlsx(campaign_id), XLSX_MIMETYPE, f"campaign-{campaign_id}-plan.xlsx")
+    """The campaign plan as an XLSX workbook (products, streamers, pairings, sessions), for its team."""
+    return download_response(exports.plan_xlsx(actor(), settings(), campaign_id))
 
 
 @bp.get("/campaigns/<int:campaign_id>/export.csv")
-@requires(Role.COMMISSIONER)
 @api_spec.validate(tags=["spreadsheets"])
 def export_csv(campaign_id: int, query: CsvQuery):
-    """One table of the campaign plan as UTF-8 CSV."""
-    return _download(exports.plan_csv(campaign_id, query.sheet), "text/csv; charset=utf-8",
-                     f"campaign-{campaign_id}-{query.sheet}.csv")
-
-
-def _download(data: bytes, mimetype: str, filename: str) -> FlaskResponse:
-    return FlaskResponse(data, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    """One table of the campaign plan as UTF-8 CSV, for its team."""
+    return download_response(exports.plan_csv(actor(), settings(), campaign_id, query.sheet))

@@ -6,6 +6,8 @@ from datetime import date
 from coordinator.domain.errors import FieldError
 
 MINUTES_PER_DAY = 24 * 60
+# What a host may change on their own profile; handle, audience size and manager stay with the commissioners.
+SELF_EDITABLE = frozenset({"display_name", "platform", "categories", "region", "bio", "availability"})
 
 
 def harvest_window_errors(available_from: date | None, available_to: date | None) -> list[FieldError]:

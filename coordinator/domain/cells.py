@@ -1,9 +1,9 @@
 """Turning what people type into spreadsheet cells into typed values."""
 from __future__ import annotations
 
+import math
 import re
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from coordinator.domain.catalog import format_clock, parse_clock
@@ -19,6 +19,15 @@ WEEKDAYS = {
 WEEKDAY_NAMES = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"]
 LIST_SEPARATORS = re.compile(r"[\n;；|]+")
 TAG_SEPARATORS = re.compile(r"[,，、;；|/\n]+")
+# Numbers are matched against these before anything converts them, so no text can make a conversion costly:
+# up to 15 digits, thousands commas only between groups of three, no exponents, no other scripts' digits.
+MAX_DIGITS = 15
+MAX_NUMBER_TEXT = 40
+FULL_WIDTH = str.maketrans("０１２３４５６７８９，．＋－￥", "0123456789,.+-¥")  # what Chinese input methods type
+_DIGITS = r"[0-9]{1,3}(?:,[0-9]{3}){1,4}|[0-9]{1,15}"
+WHOLE = re.compile(rf"([+-]?)({_DIGITS})(?:\.0+)?")
+TEN_THOUSANDS = re.compile(r"([+-]?)([0-9]{1,3}(?:,[0-9]{3}){1,3}|[0-9]{1,11})(?:\.([0-9]{1,4}))? ?万")
+YUAN = re.compile(rf"¥? ?([+-]?)({_DIGITS})(?:\.([0-9]+))?")
 WINDOW = re.compile(r"^\s*(\S+?)\s*(\d{1,2}:\d{2})\s*[-–~至到]\s*(\d{1,2}:\d{2})\s*$")
 
 
@@ -28,34 +37,58 @@ def blank(value: Any) -> bool:
 
 
 def to_int(value: Any) -> int:
-    """A whole number from 12, 12.0, '12', '1,200' or '52万' (ten thousands)."""
+    """A whole number from 12, 12.0, '12', '1,200', '１２' or '52万' (ten thousands)."""
     if isinstance(value, bool):
         raise ValueError(_("expected a whole number"))
     if isinstance(value, int):
-        return value
-    text = str(value).strip().replace(",", "").replace("，", "")
-    multiplier = 1
-    if text.endswith("万"):
-        text, multiplier = text[:-1], 10_000
-    try:
-        number = Decimal(text) * multiplier
-    except InvalidOperation as exc:
-        raise ValueError(_("expected a whole number")) from exc
-    if number != number.to_integral_value():
-        raise ValueError(_("expected a whole number"))
-    return int(number)
+        return _bounded(value, _("expected a whole number"))
+    if isinstance(value, float):
+        if not math.isfinite(value) or not value.is_integer():
+            raise ValueError(_("expected a whole number"))
+        return _bounded(int(value), _("expected a whole number"))
+    text = _number_text(value, _("expected a whole number"))
+    if match := WHOLE.fullmatch(text):
+        return _signed(match[1], _digits(match[2]))
+    if match := TEN_THOUSANDS.fullmatch(text):
+        return _signed(match[1], _digits(match[2]) * 10_000 + int((match[3] or "").ljust(4, "0")))
+    raise ValueError(_("expected a whole number"))
 
 
 def yuan_to_fen(value: Any) -> int:
-    """Yuan as typed (5.8, '5.80', '¥5.8') to integer fen, refusing fractions of a fen."""
-    text = str(value).strip().lstrip("¥￥").replace(",", "")
-    try:
-        fen = Decimal(text) * 100
-    except InvalidOperation as exc:
-        raise ValueError(_("expected an amount in yuan, e.g. 5.80")) from exc
-    if fen != fen.to_integral_value():
+    """Yuan as typed (5.8, '5.80', '¥5.8', '1,299.00') to integer fen, refusing fractions of a fen."""
+    if isinstance(value, bool) or isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(_("expected an amount in yuan, e.g. 5.80"))
+    if isinstance(value, int):
+        return _bounded(value, _("expected an amount in yuan, e.g. 5.80")) * 100
+    match = YUAN.fullmatch(_number_text(value, _("expected an amount in yuan, e.g. 5.80")))
+    if not match:
+        raise ValueError(_("expected an amount in yuan, e.g. 5.80"))
+    fraction = match[3] or ""
+    if fraction[2:].strip("0"):
         raise ValueError(_("at most two decimal places"))
-    return int(fen)
+    return _signed(match[1], _digits(match[2]) * 100 + int(fraction[:2].ljust(2, "0")))
+
+
+def _number_text(value: Any, message: str) -> str:
+    # Only short text reaches the patterns: a number that fits in 15 digits is never longer than this.
+    text = str(value).strip()
+    if len(text) > MAX_NUMBER_TEXT:
+        raise ValueError(message)
+    return text.translate(FULL_WIDTH)
+
+
+def _digits(text: str) -> int:
+    return int(text.replace(",", ""))
+
+
+def _signed(sign: str, number: int) -> int:
+    return -number if sign == "-" else number
+
+
+def _bounded(number: int, message: str) -> int:
+    if abs(number) >= 10**MAX_DIGITS:
+        raise ValueError(message)
+    return number
 
 
 def to_bool(value: Any) -> bool:

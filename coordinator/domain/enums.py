@@ -11,6 +11,14 @@ class Role(StrEnum):
     STREAMER = "streamer"
 
 
+class TeamRole(StrEnum):
+    """A commissioner's place on a campaign's team."""
+
+    OWNER = "owner"
+    EDITOR = "editor"
+    VIEWER = "viewer"
+
+
 class CampaignStatus(StrEnum):
     """Where a campaign is in its life."""
 

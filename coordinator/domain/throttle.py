@@ -15,3 +15,8 @@ def blocked_until(last_failure_at: datetime, failures: int, free_failures: int, 
     """When the next attempt may be made, or None when it may be made at once."""
     delay = delay_after_failures(failures, free_failures, max_delay_s)
     return last_failure_at + timedelta(seconds=delay) if delay else None
+
+
+def throttle_key(username: str, address: str) -> str:
+    """What failures are counted under: one username from one client address."""
+    return f"{username.strip().lower()[:100]}|{address[:64]}"

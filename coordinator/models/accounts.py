@@ -35,12 +35,6 @@ class User(UserMixin, Base):
     locale: Mapped[str] = mapped_column(String(16), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    # Part of every login cookie; raising it signs the user out of every browser and phone at once.
-    login_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-
-    def get_id(self) -> str:
-        """Flask-Login: what the login cookie names, the user and their login generation."""
-        return f"{self.id}.{self.login_generation}"
 
     @property
     def is_active(self) -> bool:  # type: ignore[override]
@@ -51,6 +45,20 @@ class User(UserMixin, Base):
     def is_commissioner(self) -> bool:
         """True for commissioners, who plan campaigns."""
         return self.role == Role.COMMISSIONER
+
+
+class LoginSession(Base):
+    """One browser's login, kept on the server: signing out ends it, and a copied cookie then opens nothing."""
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ended_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    user_agent: Mapped[str] = mapped_column(String(200), default="")
+    address: Mapped[str] = mapped_column(String(64), default="")
 
 
 class ApiToken(Base):
@@ -100,8 +108,21 @@ class IngestKey(Base):
     created_by_id: Mapped[Optional[int]] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
+    # False: the key accepts sales only for the campaigns listed in ingest_key_campaigns.
+    all_campaigns: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     revoked_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+
+
+class IngestKeyCampaign(Base):
+    """A campaign an ingest key may post sales for."""
+
+    __tablename__ = "ingest_key_campaigns"
+
+    key_id: Mapped[int] = mapped_column(ForeignKey("ingest_keys.id", ondelete="CASCADE"), primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
 
 
 class ScreenToken(Base):

@@ -1,4 +1,4 @@
-"""The audit trail of every change commissioners make."""
+"""The audit trail of every change, and the counter every change of access rights moves on."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -7,7 +7,7 @@ from typing import Any, Optional
 from sqlalchemy import ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from coordinator.models.base import Base, JSONType, UTCDateTime, utcnow
+from coordinator.models.base import Base, BigInt, JSONType, UTCDateTime, utcnow
 
 
 class AuditEntry(Base):
@@ -27,3 +27,14 @@ class AuditEntry(Base):
     )
     before: Mapped[Optional[dict[str, Any]]] = mapped_column(JSONType)
     after: Mapped[Optional[dict[str, Any]]] = mapped_column(JSONType)
+
+
+class AccessEpoch(Base):
+    """One row whose number grows with every change of who may watch what (a revocation, a sign-out, a team
+    change), in that change's transaction: each server process compares it every second and then re-checks its
+    open /live connections."""
+
+    __tablename__ = "access_epochs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    epoch: Mapped[int] = mapped_column(BigInt, default=0)

@@ -7,7 +7,7 @@ from typing import Optional
 from sqlalchemy import CheckConstraint, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from coordinator.domain.enums import CampaignStatus, PairingSource, PairingStatus, sql_in
+from coordinator.domain.enums import CampaignStatus, PairingSource, PairingStatus, TeamRole, sql_in
 from coordinator.models.base import Base, JSONType, Money, UTCDateTime, utcnow
 
 
@@ -38,8 +38,22 @@ class Campaign(Base):
     created_by_id: Mapped[Optional[int]] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
+    # The team's owner (its creator unless an admin hands it on): adds and removes editors and viewers.
+    owner_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class CampaignMember(Base):
+    """A commissioner on a campaign's team besides its owner: an editor changes it, a viewer reads it."""
+
+    __tablename__ = "campaign_members"
+    __table_args__ = (CheckConstraint("role IN ('editor', 'viewer')", name="role_valid"),)
+
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)
+    role: Mapped[str] = mapped_column(String(16), default=TeamRole.VIEWER.value)
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class CampaignProduct(Base):

@@ -58,6 +58,12 @@ class Streamer(Base):
     categories: Mapped[list[str]] = mapped_column(JSONType, default=list)
     region: Mapped[str] = mapped_column(String(120), default="")
     bio: Mapped[str] = mapped_column(Text, default="")
+    # The commissioner who registered the host (an admin may hand it on): only they send login links.
+    # use_alter: users also refer to streamers, and the cycle must not stop the tables being sorted.
+    manager_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id", ondelete="SET NULL", use_alter=True),
+                                                      index=True)
+    # Part of the host's calendar link; raising it turns every copy of the old link off.
+    calendar_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     archived_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -7,7 +7,7 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """Register the /live handlers on the bound Socket.IO server."""
     from coordinator.extensions import socketio
-    from coordinator.realtime import tally_push
+    from coordinator.realtime import live_guard, tally_push
     from coordinator.realtime.handlers import HANDLERS
     from coordinator.realtime.publish import NAMESPACE
 
@@ -15,3 +15,4 @@ def init_app(app: Flask) -> None:
     for event, handler in HANDLERS.items():
         socketio.on_event(event, handler, namespace=NAMESPACE)
     tally_push.init_app(app)
+    live_guard.init_app(app)

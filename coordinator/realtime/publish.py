@@ -20,8 +20,13 @@ def session_room(session_id: int) -> str:
 
 
 def planners_room(campaign_id: int) -> str:
-    """Commissioners watching a campaign: they also see pairing changes."""
+    """The campaign's team watching it: they also see every pairing change."""
     return f"campaign:{campaign_id}:planners"
+
+
+def partners_room(campaign_id: int, county_id: int) -> str:
+    """A county partner watching a campaign: they see the pairing changes of their county's products."""
+    return f"campaign:{campaign_id}:county:{county_id}"
 
 
 def streamer_room(streamer_id: int) -> str:
@@ -38,8 +43,10 @@ def _emit(event: str, payload: dict, room: str) -> None:
 
 
 def publish_pairing(pairing: dict) -> None:
-    """Tell a campaign's planners that a pairing changed."""
+    """Tell a campaign's team, and the partner of the product's county, that a pairing changed."""
     _emit("pairing", pairing, planners_room(pairing["campaign_id"]))
+    if pairing.get("county_id") is not None:
+        _emit("pairing", pairing, partners_room(pairing["campaign_id"], pairing["county_id"]))
 
 
 def publish_pairings_rerun(campaign_id: int, count: int) -> None:
@@ -68,3 +75,29 @@ def publish_campaign_status(campaign_id: int, status: str) -> None:
 def publish_reminder(streamer_id: int, reminder: dict) -> None:
     """Push a session reminder to the streamer's open pages."""
     _emit("reminder", reminder, streamer_room(streamer_id))
+
+
+def deliver(events: list, app) -> None:
+    """Push each committed event to whoever follows it (and tell this process's scheduler of new session times)."""
+    from coordinator.domain import events as e
+    from coordinator.realtime import live_guard, tally_push
+
+    for event in events:
+        if isinstance(event, e.SessionStatusChanged):
+            publish_status(event.session_id, event.campaign_id, event.status)
+        elif isinstance(event, e.PairingChanged):
+            publish_pairing(event.pairing)
+        elif isinstance(event, e.PairingsRerun):
+            publish_pairings_rerun(event.campaign_id, event.count)
+        elif isinstance(event, e.CampaignStatusChanged):
+            publish_campaign_status(event.campaign_id, event.status)
+        elif isinstance(event, e.ReminderDue):
+            publish_reminder(event.streamer_id, event.reminder)
+        elif isinstance(event, e.TalliesChanged):
+            tally_push.tallies_changed(app, set(event.scopes))
+        elif isinstance(event, e.AccessChanged):
+            live_guard.recheck_soon(app)
+        elif isinstance(event, e.SessionTimesChanged):
+            scheduler = app.extensions.get("coordinator.scheduler")
+            if scheduler is not None:
+                scheduler.session_changed(event)

@@ -52,8 +52,6 @@ class ProductPatch(RequestModel):
 
 Handle = Annotated[str, StringConstraints(strict=True, strip_whitespace=True, pattern=r"^[A-Za-z0-9_.\-]{2,64}$")]
 Categories = Annotated[list[_text(64, 1)], Field(max_length=20)]
-# What a streamer may change on their own profile; handle and audience size are the commissioners'.
-SELF_EDITABLE = frozenset({"display_name", "platform", "categories", "region", "bio", "availability"})
 Clock = Annotated[str, StringConstraints(strict=True, pattern=r"^\d{2}:\d{2}$")]
 
 
@@ -99,3 +97,4 @@ class StreamerPatch(RequestModel):
     region: Optional[_text(120)] = None
     bio: Optional[_text(2000)] = None
     availability: Optional[Annotated[list[WindowIn], Field(max_length=50)]] = None
+    manager_id: Optional[StrictInt] = Field(None, description="the managing commissioner's user id (admins only)")

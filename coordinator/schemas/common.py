@@ -4,7 +4,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, TypeVar
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, Strict, StringConstraints
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, Strict, StringConstraints, field_validator
+
+from coordinator.domain.text import check_text
 
 # The database's integer columns and keys are 32-bit; larger numbers are refused here, not by a driver error.
 MAX_INT32 = 2**31 - 1
@@ -37,10 +39,29 @@ AwareTime = Annotated[AwareDatetime, AfterValidator(plausible_year)]
 PlausibleDate = Annotated[dt.date, AfterValidator(plausible_year)]
 
 
+# A text type of its own for models that are not request bodies.
+SafeText = AfterValidator(check_text)
+
+
+def _check_strings(value):
+    if isinstance(value, str):
+        check_text(value)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            _check_strings(item)
+    return value
+
+
 class RequestModel(BaseModel):
-    """Base of request bodies: unknown fields are allowed and ignored, as the contract says."""
+    """Base of request bodies: unknown fields are allowed and ignored, as the contract says; no text anywhere in
+    them may carry control, text-direction or zero-width characters (a 422 on that field)."""
 
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _safe_text(cls, value):
+        return _check_strings(value)
 
 
 def text(max_length: int, min_length: int = 0):

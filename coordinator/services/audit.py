@@ -7,8 +7,9 @@ from typing import Any
 from sqlalchemy import and_, inspect, or_, select
 
 from coordinator import clock
+from coordinator.domain.access_facts import Actor
 from coordinator.extensions import db
-from coordinator.models import AuditEntry, User
+from coordinator.models import AuditEntry
 
 AUDIT_SKIPPED = {"created_at", "updated_at"}
 
@@ -24,11 +25,11 @@ def snapshot(row: Any) -> dict[str, Any]:
     return out
 
 
-def record(user: User | None, action: str, row: Any, before: dict | None, after: dict | None,
+def record(actor: Actor | None, action: str, row: Any, before: dict | None, after: dict | None,
            campaign_id: int | None = None, entity_type: str | None = None, entity_id: int | None = None) -> None:
     """Add an audit entry to the session; the caller's commit makes it permanent with the change."""
     db.session.add(AuditEntry(
-        at=clock.now(), user_id=user.id if user else None, action=action,
+        at=clock.now(), user_id=actor.user_id if actor else None, action=action,
         entity_type=entity_type or row.__tablename__, entity_id=entity_id if entity_id is not None else row.id,
         campaign_id=campaign_id, before=before, after=after,
     ))

@@ -7,50 +7,51 @@ from sqlalchemy import select
 
 from coordinator import clock
 from coordinator.domain import autoplan as planner
+from coordinator.domain.access_facts import Actor
 from coordinator.domain.enums import PairingStatus
 from coordinator.domain.errors import DomainError, InvalidInput
-from coordinator.domain.scheduling import Slot
+from coordinator.domain.events import Outcome
+from coordinator.domain.settings import Settings
 from coordinator.extensions import db
-from coordinator.models import LiveSession, Pairing, User
+from coordinator.models import LiveSession, Pairing
 from coordinator.services import enrolment, sessions
-from coordinator.services.campaigns import open_campaign
+from coordinator.services.campaigns import changeable
 
 # A commissioner's lock is as settled as a streamer's acceptance.
 SETTLED = (PairingStatus.ACCEPTED.value, PairingStatus.LOCKED.value)
 
 
-def propose(campaign_id: int, slot_minutes: int = 120, per_streamer: int = 3) -> list[planner.Proposal]:
+def propose(actor: Actor, settings: Settings, campaign_id: int, slot_minutes: int = 120,
+            per_streamer: int = 3) -> list[planner.Proposal]:
     """Evening sessions for each enrolled streamer with settled pairings, clashing with nothing booked."""
-    campaign = open_campaign(campaign_id)
+    campaign = changeable(actor, campaign_id)
     paired: dict[int, list[int]] = {}
     for streamer_id, product_id in db.session.execute(select(Pairing.streamer_id, Pairing.product_id).where(
             Pairing.campaign_id == campaign.id, Pairing.status.in_(SETTLED)).order_by(Pairing.product_id)):
         paired.setdefault(streamer_id, []).append(product_id)
     facts = {p.id: p for p in sessions.lineup_facts(campaign.id, [pid for ids in paired.values() for pid in ids])}
     plans = []
-    for streamer in enrolment.enrolled_streamers(campaign.id):
+    for streamer in enrolment.campaign_streamers(campaign.id):
         if streamer.id not in paired:
             continue
-        busy = [Slot(*row) for row in db.session.execute(
-            select(LiveSession.id, LiveSession.starts_at, LiveSession.ends_at).where(
-                LiveSession.streamer_id == streamer.id, LiveSession.status.in_(sessions.ACTIVE)))]
         plans.append(planner.StreamerPlan(
             streamer.id, [(w.weekday, w.start_minute, w.end_minute) for w in streamer.availability],
-            [facts[pid] for pid in paired[streamer.id] if pid in facts], busy))
+            [facts[pid] for pid in paired[streamer.id] if pid in facts], sessions.busy_slots(streamer.id)))
     rules = planner.PlanRules((campaign.starts_at, campaign.ends_at), campaign.min_agri_products_per_session,
-                              campaign.max_products_per_session, sessions.min_gap(), slot_minutes,
+                              campaign.max_products_per_session, settings.min_gap, slot_minutes,
                               per_streamer=per_streamer)
-    return planner.propose(plans, rules, clock.now(), sessions.zone())
+    return planner.propose(plans, rules, clock.now(), settings.zone)
 
 
-def confirm(user: User, campaign_id: int, proposals: list[dict[str, Any]]) -> list[LiveSession]:
+def confirm(actor: Actor, settings: Settings, campaign_id: int,
+            proposals: list[dict[str, Any]]) -> Outcome[list[LiveSession]]:
     """Schedule every proposal or none; a broken one is reported with its index."""
-    open_campaign(campaign_id)
+    campaign = changeable(actor, campaign_id)
     rows = []
     try:
         for index, proposal in enumerate(proposals):
             try:
-                rows.append(sessions.create(user, {**proposal, "campaign_id": campaign_id}, commit=False))
+                rows.append(sessions.schedule(actor, settings, campaign, {**proposal, "campaign_id": campaign.id}))
             except DomainError as error:
                 error.detail = f"Proposal {index}: {error.detail}"
                 for item in error.errors:
@@ -63,6 +64,21 @@ def confirm(user: User, campaign_id: int, proposals: list[dict[str, Any]]) -> li
     if not rows:
         raise InvalidInput("Nothing to schedule.")
     db.session.commit()
-    for row in rows:
-        sessions.announce(row)
-    return rows
+    return Outcome(rows, [sessions.times_changed(row) for row in rows])
+
+
+def product_names(actor: Actor, campaign_id: int) -> dict[int, str]:
+    """The names of a campaign's products, for the plan page."""
+    changeable(actor, campaign_id)
+    return {p.id: p.name for p in enrolment.campaign_products(campaign_id)}
+
+
+def hosts(actor: Actor, campaign_id: int) -> dict[int, Any]:
+    """The campaign's streamers by id, for the plan page."""
+    changeable(actor, campaign_id)
+    return {s.id: s for s in enrolment.campaign_streamers(campaign_id)}
+
+
+def campaign_of(actor: Actor, campaign_id: int):
+    """The campaign a plan page is for."""
+    return changeable(actor, campaign_id)

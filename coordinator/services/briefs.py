@@ -6,10 +6,12 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from coordinator.domain import portal
+from coordinator.domain.access_facts import Actor
 from coordinator.domain.enums import SessionStatus
 from coordinator.domain.errors import NotFound
 from coordinator.extensions import db
-from coordinator.models import County, LineupItem, LiveSession, Pairing, Product, TallyCounter, User
+from coordinator.models import County, LineupItem, LiveSession, Pairing, Product, TallyCounter
+from coordinator.services import access
 
 ACTIVE = (SessionStatus.SCHEDULED.value, SessionStatus.LIVE.value)
 
@@ -43,17 +45,17 @@ def _own_sessions_with(streamer_id: int, product_id: int) -> list[LiveSession]:
         .order_by(LiveSession.starts_at)))
 
 
-def product_brief(user: User, product_id: int) -> ProductBrief:
-    """A product paired with the streamer or in one of their sessions; any other is not found."""
+def product_brief(actor: Actor, product_id: int) -> ProductBrief:
+    """A product paired with the host or in one of their sessions; any other is not found."""
+    access.require(actor, "host.portal")
     product = db.session.get(Product, product_id)
-    if product is None or user.streamer_id is None:
+    if product is None:
         raise NotFound(f"There is no product {product_id}.")
+    access.require(actor, "product.brief", access.product_facts(actor, product), f"product {product_id}")
     pairing = db.session.scalar(select(Pairing).where(
-        Pairing.streamer_id == user.streamer_id, Pairing.product_id == product.id)
+        Pairing.streamer_id == actor.streamer_id, Pairing.product_id == product.id)
         .order_by(Pairing.updated_at.desc()).limit(1))
-    sessions = _own_sessions_with(user.streamer_id, product.id)
-    if pairing is None and not sessions:
-        raise NotFound(f"There is no product {product_id}.")
+    sessions = _own_sessions_with(actor.streamer_id, product.id)
     left = portal.stock_left(product.stock, units_sold([product.id]).get(product.id, 0))
     return ProductBrief(product, db.session.get(County, product.county_id), left,
                         portal.running_low(left, product.stock),

@@ -1,37 +1,45 @@
-"""Campaigns: create, change, move through their lifecycle, delete; each change audited."""
+"""Campaigns: create, read, change, move through their lifecycle, delete; each change audited."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import exists, select
 
 from coordinator.domain import lifecycle
+from coordinator.domain.access_facts import Actor, CampaignFacts
 from coordinator.domain.campaigns import campaign_errors, outside_window
 from coordinator.domain.enums import SessionStatus
-from coordinator.domain.errors import Conflict, InvalidInput, NotFound
+from coordinator.domain.errors import Conflict, InvalidInput
+from coordinator.domain.events import CampaignStatusChanged, Outcome
 from coordinator.extensions import db
-from coordinator.models import Campaign, CampaignStreamer, LiveSession, SaleEvent, User
-from coordinator.realtime.publish import publish_campaign_status
-from coordinator.services import audit
+from coordinator.models import AuditEntry, Campaign, LiveSession, SaleEvent, User
+from coordinator.services import access, audit
 from coordinator.services.listing import Page, paginate
 
 CAMPAIGN_SORTS = {"starts_at": Campaign.starts_at, "name": Campaign.name, "status": Campaign.status, "id": Campaign.id}
 
 
-def get_campaign(campaign_id: int) -> Campaign:
-    """A campaign, or NotFound."""
-    campaign = db.session.get(Campaign, campaign_id)
-    if campaign is None:
-        raise NotFound(f"There is no campaign {campaign_id}.")
-    return campaign
+def campaign_for(actor: Actor, action: str, campaign_id: int) -> Campaign:
+    """A campaign the actor may do the action to (NotFound or PermissionDenied otherwise)."""
+    return access.campaign_for(actor, action, campaign_id)[0]
 
 
-def open_campaign(campaign_id: int) -> Campaign:
-    """A campaign that still takes changes: closed ones answer 409."""
-    campaign = get_campaign(campaign_id)
+def read_campaign(actor: Actor, campaign_id: int) -> tuple[Campaign, CampaignFacts]:
+    """A campaign's summary (name, window, rules) with the actor's standing, for anyone who may see it."""
+    return access.campaign_for(actor, "campaign.see", campaign_id)
+
+
+def open_campaign(campaign: Campaign) -> Campaign:
+    """The campaign, if it still takes changes: closed ones answer 409."""
     if not lifecycle.accepts_changes(campaign.status):
-        raise Conflict(f"Campaign {campaign_id} is closed; it takes no more changes.")
+        raise Conflict(f"Campaign {campaign.id} is closed; it takes no more changes.")
     return campaign
+
+
+def changeable(actor: Actor, campaign_id: int, action: str = "campaign.change") -> Campaign:
+    """A campaign the actor may change and that still takes changes."""
+    return open_campaign(campaign_for(actor, action, campaign_id))
 
 
 def _check(campaign: Campaign) -> None:
@@ -41,20 +49,21 @@ def _check(campaign: Campaign) -> None:
         raise InvalidInput("The campaign's window or rules are inconsistent.", errors)
 
 
-def create_campaign(user: User, data: dict[str, Any]) -> Campaign:
-    """Create a campaign in draft; it is usable at once."""
-    campaign = Campaign(**data, created_by_id=user.id)
+def create_campaign(actor: Actor, data: dict[str, Any]) -> Campaign:
+    """Create a campaign in draft, owned by its creator; it is usable at once."""
+    access.require(actor, "campaign.create")
+    campaign = Campaign(**data, created_by_id=actor.user_id, owner_id=actor.user_id)
     _check(campaign)
     db.session.add(campaign)
     db.session.flush()
-    audit.record(user, "create", campaign, None, audit.snapshot(campaign), campaign_id=campaign.id)
+    audit.record(actor, "create", campaign, None, audit.snapshot(campaign), campaign_id=campaign.id)
     db.session.commit()
     return campaign
 
 
-def update_campaign(user: User, campaign_id: int, changes: dict[str, Any]) -> Campaign:
+def update_campaign(actor: Actor, campaign_id: int, changes: dict[str, Any]) -> Campaign:
     """Change a campaign's name, window, rules or target; sessions must still fit the window."""
-    campaign = open_campaign(campaign_id)
+    campaign = changeable(actor, campaign_id)
     before = audit.snapshot(campaign)
     for key, value in changes.items():
         setattr(campaign, key, value)
@@ -66,45 +75,65 @@ def update_campaign(user: User, campaign_id: int, changes: dict[str, Any]) -> Ca
         if stranded:
             db.session.rollback()
             raise Conflict(f"Sessions {', '.join(map(str, stranded))} would fall outside the new window.")
-    audit.record(user, "update", campaign, before, audit.changed_fields(before, audit.snapshot(campaign)),
+    audit.record(actor, "update", campaign, before, audit.changed_fields(before, audit.snapshot(campaign)),
                  campaign_id=campaign.id)
     db.session.commit()
     return campaign
 
 
-def transition(user: User, campaign_id: int, target: str) -> Campaign:
-    """Move a campaign to another status, if that step makes sense."""
-    campaign = get_campaign(campaign_id)
+def transition(actor: Actor, campaign_id: int, target: str) -> Outcome[Campaign]:
+    """Move a campaign to another status, if that step makes sense; who may see it changes with it."""
+    campaign = campaign_for(actor, "campaign.change", campaign_id)
     lifecycle.check_transition(campaign.status, target)
-    before = audit.snapshot(campaign)
+    before = campaign.status
     campaign.status = target
-    audit.record(user, "status", campaign, {"status": before["status"]}, {"status": target}, campaign_id=campaign.id)
+    audit.record(actor, "status", campaign, {"status": before}, {"status": target}, campaign_id=campaign.id)
+    access.bump_epoch()
     db.session.commit()
-    publish_campaign_status(campaign.id, target)
-    return campaign
+    return Outcome(campaign, [CampaignStatusChanged(campaign.id, target)])
 
 
-def delete_campaign(user: User, campaign_id: int) -> None:
+def delete_campaign(actor: Actor, campaign_id: int) -> None:
     """Delete a campaign with no sessions or sales; otherwise close it (409)."""
-    campaign = get_campaign(campaign_id)
+    campaign = campaign_for(actor, "campaign.change", campaign_id)
     used = db.session.scalar(select(exists().where(LiveSession.campaign_id == campaign.id))) or db.session.scalar(
         select(exists().where(SaleEvent.campaign_id == campaign.id)))
     if used:
         raise Conflict("The campaign has sessions or sales; close it instead of deleting it.")
-    audit.record(user, "delete", campaign, audit.snapshot(campaign), None)
+    audit.record(actor, "delete", campaign, audit.snapshot(campaign), None)
     db.session.delete(campaign)
     db.session.commit()
 
 
-def list_campaigns(page: int, per_page: int, sort: str | None, q: str | None, status: str | None,
-                   streamer_id: int | None = None) -> Page:
-    """Campaigns, newest window first unless sorted otherwise; for a streamer only their own."""
-    stmt = select(Campaign)
-    if streamer_id is not None:
-        stmt = stmt.join(CampaignStreamer, CampaignStreamer.campaign_id == Campaign.id).where(
-            CampaignStreamer.streamer_id == streamer_id)
+def list_campaigns(actor: Actor, page: int, per_page: int, sort: str | None, q: str | None,
+                   status: str | None) -> Page:
+    """The campaigns the actor may see, newest window first unless sorted otherwise."""
+    access.require(actor, "campaign.list")
+    stmt = select(Campaign).where(access.campaigns_clause(actor))
     if status:
         stmt = stmt.where(Campaign.status == status)
     if q:
         stmt = stmt.where(Campaign.name.contains(q, autoescape=True))
     return paginate(stmt, page, per_page, sort or "-starts_at", CAMPAIGN_SORTS, Campaign.id)
+
+
+@dataclass
+class AuditRow:
+    """One entry of a campaign's trail, with who made it."""
+
+    entry: AuditEntry
+    username: str
+
+
+def campaign_audit(actor: Actor, campaign_id: int, limit: int = 200) -> list[AuditRow]:
+    """Every change to the campaign and to what is enrolled in it, newest first, for its team."""
+    campaign_for(actor, "campaign.read", campaign_id)
+    entries = audit.entries_for_campaign(campaign_id, limit)
+    names = dict(db.session.execute(select(User.id, User.username).where(
+        User.id.in_({e.user_id for e in entries if e.user_id}))).all())
+    return [AuditRow(entry, names.get(entry.user_id, "")) for entry in entries]
+
+
+def may_create(actor: Actor) -> None:
+    """Refuse the new-campaign form to anyone who may not plan campaigns."""
+    access.require(actor, "campaign.create")

@@ -5,15 +5,17 @@ from collections import defaultdict
 
 from sqlalchemy import select
 
+from coordinator.domain.access_facts import Actor
 from coordinator.domain.coverage import CountyCoverage, SessionCheck, county_coverage, lineup_problems
 from coordinator.domain.enums import PairingStatus, SessionStatus
 from coordinator.extensions import db
 from coordinator.models import CampaignProduct, County, LineupItem, LiveSession, Pairing, Product
-from coordinator.services.campaigns import get_campaign
+from coordinator.services.campaigns import campaign_for
 
 
-def counties(campaign_id: int) -> list[CountyCoverage]:
-    """Each county with enrolled products, uncovered ones first."""
+def counties(actor: Actor, campaign_id: int) -> list[CountyCoverage]:
+    """Each county with enrolled products, uncovered ones first, for the campaign's team."""
+    campaign_for(actor, "campaign.read", campaign_id)
     enrolled = db.session.execute(
         select(Product.id, Product.county_id, County.name).join(County, County.id == Product.county_id)
         .join(CampaignProduct, CampaignProduct.product_id == Product.id).where(CampaignProduct.campaign_id == campaign_id)
@@ -27,9 +29,9 @@ def counties(campaign_id: int) -> list[CountyCoverage]:
                            [tuple(r) for r in carried], [tuple(r) for r in scheduled])
 
 
-def sessions(campaign_id: int) -> list[SessionCheck]:
-    """Every session that is not cancelled, checked against the campaign's lineup rules."""
-    campaign = get_campaign(campaign_id)
+def sessions(actor: Actor, campaign_id: int) -> list[SessionCheck]:
+    """Every session that is not cancelled, checked against the campaign's lineup rules, for its team."""
+    campaign = campaign_for(actor, "campaign.read", campaign_id)
     rows = db.session.execute(
         select(LiveSession.id, Product.is_agricultural).select_from(LiveSession)
         .outerjoin(LineupItem, LineupItem.session_id == LiveSession.id).outerjoin(Product, Product.id == LineupItem.product_id)

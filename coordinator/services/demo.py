@@ -2,10 +2,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta, tzinfo
 
-from flask import current_app
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
@@ -13,12 +11,13 @@ from coordinator import clock
 from coordinator.domain.cells import to_windows
 from coordinator.domain.enums import CampaignStatus, Role, SessionStatus
 from coordinator.domain.errors import Conflict
+from coordinator.domain.settings import Settings
 from coordinator.extensions import db
 from coordinator.models import (
     AvailabilityWindow, Campaign, CampaignProduct, CampaignStreamer, CommissionerCounty, County, LineupItem,
     LiveSession, Product, Streamer, User,
 )
-from coordinator.services import accounts, keys
+from coordinator.services import access, accounts, keys, screen_links
 from coordinator.services import demo_data as data
 
 
@@ -27,6 +26,7 @@ class DemoLogins:
     """What the demo prints so a person can try it."""
 
     campaign_id: int
+    counties: int
     commissioner: tuple[str, str]
     streamer: tuple[str, str]
     ingest_key: str
@@ -54,7 +54,7 @@ def _get_or_add(model, key: dict, **fields):
     return row
 
 
-def _load_catalog(today: date) -> tuple[dict[str, County], list[Product], list[Streamer]]:
+def _load_catalog(today: date, manager: User) -> tuple[dict[str, County], list[Product], list[Streamer]]:
     counties = {c["name"]: _get_or_add(County, {"name": c["name"], "province": c["province"]}, story=c["story"])
                 for c in data.COUNTIES}
     products = []
@@ -69,7 +69,7 @@ def _load_catalog(today: date) -> tuple[dict[str, County], list[Product], list[S
         streamer = db.session.scalar(select(Streamer).filter_by(handle=handle))
         if streamer is None:
             streamer = Streamer(handle=handle, display_name=name, platform=platform, followers=followers,
-                                categories=categories, region=region)
+                                categories=categories, region=region, manager_id=manager.id)
             streamer.availability = [AvailabilityWindow(weekday=d, start_minute=s, end_minute=e)
                                      for d, s, e in to_windows(evenings)]
             db.session.add(streamer)
@@ -79,15 +79,15 @@ def _load_catalog(today: date) -> tuple[dict[str, County], list[Product], list[S
     return counties, products, streamers
 
 
-def _load_campaign(products: list[Product], streamers: list[Streamer], owner: User) -> Campaign:
+def _load_campaign(settings: Settings, products: list[Product], streamers: list[Streamer], owner: User) -> Campaign:
     """The campaign runs from today's midnight for two weeks; loaded again on a later day, it is extended."""
-    zone = ZoneInfo(current_app.config["COORDINATOR_TIMEZONE"])
+    zone = settings.zone
     midnight = datetime.combine(clock.now().astimezone(zone).date(), datetime.min.time(), zone)
     ends_at = midnight + timedelta(days=data.CAMPAIGN_DAYS)
     campaign = db.session.scalar(select(Campaign).filter_by(name=data.CAMPAIGN_NAME))
     if campaign is None:
         campaign = Campaign(name=data.CAMPAIGN_NAME, description=data.CAMPAIGN_DESCRIPTION, starts_at=midnight,
-                            ends_at=ends_at, status=CampaignStatus.PUBLISHED.value, created_by_id=owner.id,
+                            ends_at=ends_at, status=CampaignStatus.PUBLISHED.value, created_by_id=owner.id, owner_id=owner.id,
                             **data.CAMPAIGN_RULES)
         db.session.add(campaign)
         db.session.flush()
@@ -100,7 +100,7 @@ def _load_campaign(products: list[Product], streamers: list[Streamer], owner: Us
     return campaign
 
 
-def _session_start(now: datetime, when, zone: ZoneInfo) -> datetime:
+def _session_start(now: datetime, when, zone: tzinfo) -> datetime:
     """Minutes from now, or the next time the clock shows HH:MM in the coordinator's zone."""
     if isinstance(when, int):
         return (now + timedelta(minutes=when)).replace(second=0, microsecond=0)
@@ -109,24 +109,24 @@ def _session_start(now: datetime, when, zone: ZoneInfo) -> datetime:
     return start if start > now else start + timedelta(days=1)
 
 
-def _busy(streamer_id: int, start: datetime, end: datetime) -> bool:
+def _busy(settings: Settings, streamer_id: int, start: datetime, end: datetime) -> bool:
     """True when the host already has a session (in any campaign) too close to this slot."""
-    gap = timedelta(minutes=current_app.config["SESSION_MIN_GAP_MINUTES"])
+    gap = settings.min_gap
     return db.session.scalar(select(LiveSession.id).where(
         LiveSession.streamer_id == streamer_id, LiveSession.status != SessionStatus.CANCELLED.value,
         LiveSession.starts_at < end + gap, LiveSession.ends_at > start - gap).limit(1)) is not None
 
 
-def _load_sessions(campaign: Campaign, streamers: list[Streamer], products: list[Product]) -> None:
+def _load_sessions(settings: Settings, campaign: Campaign, streamers: list[Streamer], products: list[Product]) -> None:
     """A session live now and two this evening, skipping hosts already busy then (so loading twice adds none)."""
     if campaign.status == CampaignStatus.CLOSED.value:
         return
-    zone = ZoneInfo(current_app.config["COORDINATOR_TIMEZONE"])
+    zone = settings.zone
     now, by_handle, by_sku = clock.now(), {s.handle: s for s in streamers}, {p.sku: p for p in products}
     for handle, when, minutes, title, skus in data.SESSIONS:
         start = max(_session_start(now, when, zone), campaign.starts_at)
         end = min(start + timedelta(minutes=minutes), campaign.ends_at)
-        if end <= start or _busy(by_handle[handle].id, start, end):
+        if end <= start or _busy(settings, by_handle[handle].id, start, end):
             continue
         status = SessionStatus.LIVE.value if start <= now < end else SessionStatus.SCHEDULED.value
         session = LiveSession(campaign_id=campaign.id, streamer_id=by_handle[handle].id, starts_at=start, ends_at=end,
@@ -154,24 +154,25 @@ def _user(username: str, password: str, role: str, is_admin: bool = False, strea
     return user
 
 
-def load() -> DemoLogins:
+def load(settings: Settings) -> DemoLogins:
     """Load (or refresh) the demo and return fresh credentials for it."""
-    today = clock.now().astimezone(ZoneInfo(current_app.config["COORDINATOR_TIMEZONE"])).date()
-    counties, products, streamers = _load_catalog(today)
+    today = clock.now().astimezone(settings.zone).date()
     name, password = data.COMMISSIONER
     commissioner = _user(name, password, Role.COMMISSIONER.value, is_admin=True)
+    counties, products, streamers = _load_catalog(today, commissioner)
     for county in counties.values():
         _get_or_add(CommissionerCounty, {"user_id": commissioner.id, "county_id": county.id})
     host_name, host_password, handle = data.STREAMER_USER
     host = next(s for s in streamers if s.handle == handle)
     _user(host_name, host_password, Role.STREAMER.value, streamer_id=host.id)
-    campaign = _load_campaign(products, streamers, commissioner)
-    _load_sessions(campaign, streamers, products)
+    campaign = _load_campaign(settings, products, streamers, commissioner)
+    _load_sessions(settings, campaign, streamers, products)
     db.session.commit()
-    key, secret = keys.create_ingest_key("Demo sales platform", created_by=commissioner)
-    _row, screen = keys.create_screen_token(campaign.id, "Demo war-room screen")
-    token = accounts.issue_api_token(commissioner, "demo")
-    return DemoLogins(campaign.id, data.COMMISSIONER, (host_name, host_password), key.key_id, secret,
+    actor = access.actor_for(commissioner)
+    key, secret = keys.create_ingest_key(actor, "Demo sales platform")
+    _row, screen = screen_links.create_screen_token(actor, campaign.id, "Demo war-room screen")
+    _token_row, token = accounts.issue_api_token(actor, "demo")
+    return DemoLogins(campaign.id, len(counties), data.COMMISSIONER, (host_name, host_password), key.key_id, secret,
                       f"/screen/{screen}", token)
 
 

@@ -1,43 +1,68 @@
-"""Each streamer's personal iCal feed, at a URL only a signed token opens."""
+"""Each streamer's personal iCal feed, at a URL only a signed token opens; the host or their manager renews it."""
 from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import current_app
 from icalendar import Calendar, Event
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from coordinator import clock
+from coordinator.domain.access_facts import Actor
 from coordinator.domain.enums import SessionStatus
 from coordinator.domain.errors import NotFound
+from coordinator.domain.settings import Settings
 from coordinator.extensions import db
 from coordinator.models import Campaign, LineupItem, LiveSession, Product, Streamer
+from coordinator.services import access, audit
+from coordinator.services.streamers import streamer_for
 
 SALT = "ical-feed"
 STATUS = {SessionStatus.SCHEDULED.value: "CONFIRMED", SessionStatus.LIVE.value: "CONFIRMED",
           SessionStatus.ENDED.value: "CONFIRMED", SessionStatus.CANCELLED.value: "CANCELLED"}
 
 
-def _signer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=SALT)
+def _signer(settings: Settings) -> URLSafeSerializer:
+    return URLSafeSerializer(settings.calendar_key, salt=SALT)
 
 
-def feed_token(streamer_id: int) -> str:
-    """The secret part of a streamer's feed URL (signed with SECRET_KEY; rotating the key revokes every feed)."""
-    return _signer().dumps(streamer_id)
+def feed_token(settings: Settings, streamer: Streamer) -> str:
+    """The secret part of a streamer's feed URL: their id and calendar generation, signed with the calendar key."""
+    return _signer(settings).dumps([streamer.id, streamer.calendar_generation])
 
 
-def streamer_for_token(token: str) -> Streamer:
-    """The streamer a feed token belongs to, or NotFound for anything forged."""
+def own_feed_token(actor: Actor, settings: Settings) -> str:
+    """The host's own feed token, for their start page."""
+    return feed_token(settings, streamer_for(actor, actor.streamer_id, "streamer.renew_calendar"))
+
+
+def streamer_for_token(settings: Settings, token: str) -> Streamer:
+    """The streamer a feed token belongs to, or NotFound for anything forged or renewed since."""
     try:
-        streamer_id = _signer().loads(token)
+        value = _signer(settings).loads(token)
     except BadSignature as exc:
         raise NotFound("There is no such calendar.") from exc
-    streamer = db.session.get(Streamer, streamer_id) if isinstance(streamer_id, int) else None
-    if streamer is None:
+    valid = isinstance(value, list) and len(value) == 2 and all(type(v) is int for v in value)
+    streamer = db.session.get(Streamer, value[0]) if valid and 0 < value[0] < 2**31 else None
+    if streamer is None or streamer.calendar_generation != value[1]:
         raise NotFound("There is no such calendar.")
     return streamer
+
+
+def renew(actor: Actor, settings: Settings, streamer_id: int) -> str:
+    """Turn the old feed link off and return the new token (the host, their manager or an admin)."""
+    streamer = streamer_for(actor, streamer_id, "streamer.renew_calendar")
+    db.session.execute(update(Streamer).where(Streamer.id == streamer.id)
+                       .values(calendar_generation=Streamer.calendar_generation + 1))
+    audit.record(actor, "renew-calendar", streamer, None, None)
+    db.session.commit()
+    return feed_token(settings, db.session.get(Streamer, streamer.id))
+
+
+def renew_own(actor: Actor, settings: Settings) -> str:
+    """The host renews their own calendar link from their phone."""
+    access.require(actor, "host.portal")
+    return renew(actor, settings, actor.streamer_id)
 
 
 def feed(streamer: Streamer) -> bytes:

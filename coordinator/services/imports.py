@@ -1,7 +1,10 @@
 """Importing products and streamers from spreadsheets: a preview with every bad row, then valid rows or nothing."""
 from __future__ import annotations
 
+import re
+import secrets
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
@@ -11,16 +14,27 @@ from sqlalchemy.exc import IntegrityError
 from coordinator.domain.catalog import availability_errors, harvest_window_errors, parse_clock
 from coordinator.domain import plain_errors
 from coordinator.domain.cells import blank
-from coordinator.domain.errors import Conflict, InvalidInput
+from coordinator.domain.access_facts import Actor
+from coordinator.domain.errors import Conflict, DomainError, InvalidInput
+from coordinator.domain.settings import Settings
 from coordinator.extensions import db
-from coordinator.models import AvailabilityWindow, County, Product, Streamer, User
+from coordinator.models import AvailabilityWindow, County, Product, Streamer
 from coordinator.schemas.catalog import ProductIn, StreamerIn
-from coordinator.services import audit, scope
+from coordinator.services import access, audit
 from coordinator.services.import_columns import PLATFORM_ALIASES, PRODUCT_COLUMNS, STREAMER_COLUMNS, match_header
 from coordinator.services.spreadsheets import read_table
 from coordinator.i18n import _
 
 KINDS = {"products": PRODUCT_COLUMNS, "streamers": STREAMER_COLUMNS}
+UPLOAD_ID = re.compile(r"[0-9a-f]{32}")
+
+
+class UploadExpired(DomainError):
+    """A previewed file that is no longer kept (imported already, or never staged)."""
+
+    status = 410
+    title = "Gone"
+    slug = "upload-expired"
 
 
 @dataclass
@@ -62,8 +76,9 @@ class ImportReport:
         return sorted({error.row for error in self.errors})
 
 
-def preview(user: User, kind: str, filename: str, data: bytes) -> ImportReport:
+def preview(actor: Actor, kind: str, filename: str, data: bytes) -> ImportReport:
     """Read and check a spreadsheet without storing anything."""
+    access.require(actor, "product.list" if kind == "products" else "streamer.create")
     if kind not in KINDS:
         raise InvalidInput(f"Unknown import kind {kind!r}; use products or streamers.")
     sheet = read_table(filename, data)
@@ -74,7 +89,7 @@ def preview(user: User, kind: str, filename: str, data: bytes) -> ImportReport:
         raise InvalidInput("The sheet needs at least the column 账号 (handle).")
     report = ImportReport(kind=kind, total_rows=len(sheet.rows))
     titles = {c.field: sheet.header[i] for i, c in columns.items()}
-    counties = _county_lookup(user) if kind == "products" else {}
+    counties = _county_lookup(actor) if kind == "products" else {}
     for number, cells_ in sheet.rows:
         values, errors = _read_row(number, cells_, columns, sheet.header)
         if not errors:
@@ -106,11 +121,10 @@ def _plain(error: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     return (message, values) if values or message in plain_errors.KNOWN else (_literal(message), {})
 
 
-def _county_lookup(user: User) -> dict[tuple[str, str], list[County]]:
+def _county_lookup(actor: Actor) -> dict[tuple[str, str], list[County]]:
     stmt = select(County)
-    visible = scope.visible_county_ids(user)
-    if visible is not None:
-        stmt = stmt.where(County.id.in_(visible))
+    if not actor.is_admin:
+        stmt = stmt.where(County.id.in_(actor.county_ids))
     lookup: dict[tuple[str, str], list[County]] = {}
     for county in db.session.scalars(stmt):
         lookup.setdefault((county.name, ""), []).append(county)
@@ -166,15 +180,17 @@ def _flag_duplicates(report: ImportReport, titles: dict[str, str]) -> None:
     report.errors.sort(key=lambda e: e.row)
 
 
-def apply(user: User, report: ImportReport, all_or_nothing: bool) -> ImportReport:
-    """Store the valid rows, or nothing at all when all_or_nothing and any row is bad."""
+def apply(actor: Actor, report: ImportReport, all_or_nothing: bool) -> ImportReport:
+    """Store the valid rows, or nothing at all when all_or_nothing and any row is bad; the importer manages
+    the streamers they import."""
+    access.require(actor, "product.list" if report.kind == "products" else "streamer.create")
     if all_or_nothing and report.errors:
         return report
     for _number, values in report.valid:
-        row = _build(report.kind, values)
+        row = _build(report.kind, values, actor)
         db.session.add(row)
         db.session.flush()
-        audit.record(user, "import", row, None, audit.snapshot(row))
+        audit.record(actor, "import", row, None, audit.snapshot(row))
     try:
         db.session.commit()
     except IntegrityError as exc:  # an SKU or handle taken since the preview
@@ -184,11 +200,41 @@ def apply(user: User, report: ImportReport, all_or_nothing: bool) -> ImportRepor
     return report
 
 
-def _build(kind: str, values: dict[str, Any]):
+def _build(kind: str, values: dict[str, Any], actor: Actor):
     if kind == "products":
         return Product(**values)
     windows = values.pop("availability")
-    streamer = Streamer(**values)
+    streamer = Streamer(**values, manager_id=actor.user_id)
     streamer.availability = [AvailabilityWindow(weekday=w["weekday"], start_minute=parse_clock(w["start"]),
                                                 end_minute=parse_clock(w["end"])) for w in windows]
     return streamer
+
+
+def stage(actor: Actor, settings: Settings, kind: str, filename: str, data: bytes) -> tuple[ImportReport, str]:
+    """Preview a file and keep it until the commissioner confirms the import; returns the report and its id."""
+    report = preview(actor, kind, filename, data)
+    upload_id = secrets.token_hex(16)
+    suffix = ".xlsx" if filename.lower().endswith(".xlsx") else ".csv"
+    folder = Path(settings.upload_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{actor.user_id}-{kind}-{upload_id}{suffix}").write_bytes(data)
+    return report, upload_id
+
+
+def confirm_staged(actor: Actor, settings: Settings, kind: str, upload_id: str, all_or_nothing: bool) -> ImportReport:
+    """Import a staged file (checked again first): its valid rows, or nothing unless every row is valid."""
+    access.require(actor, "product.list" if kind == "products" else "streamer.create")
+    # The id is 32 hex characters (checked here), so it cannot walk out of the folder.
+    if not UPLOAD_ID.fullmatch(upload_id or "") or kind not in KINDS:
+        raise UploadExpired("That upload has expired; please choose the file again.")
+    files = sorted(Path(settings.upload_dir).glob(f"{actor.user_id}-{kind}-{upload_id}.*"))
+    if not files:
+        raise UploadExpired("That upload has expired; please choose the file again.")
+    report = apply(actor, preview(actor, kind, files[0].name, files[0].read_bytes()), all_or_nothing)
+    files[0].unlink(missing_ok=True)
+    return report
+
+
+def may_import(actor: Actor, kind: str) -> None:
+    """Refuse the import pages to anyone who may not import this kind."""
+    access.require(actor, "product.list" if kind == "products" else "streamer.create")

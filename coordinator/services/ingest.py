@@ -23,6 +23,7 @@ from sqlalchemy import select
 
 from coordinator import clock
 from coordinator.domain.errors import Conflict, InvalidInput, NotAuthenticated
+from coordinator.domain.events import TalliesChanged
 from coordinator.domain.ingest import SaleFacts, facts_for_events, signature_matches, timestamp_problem
 from coordinator.errors import first_line
 from coordinator.extensions import db
@@ -44,6 +45,11 @@ class IngestResult:
     accepted: int
     duplicates: int
     scopes: set[tuple[str, int]]
+
+    @property
+    def events(self) -> list[TalliesChanged]:
+        """The pushes the stored sales owe their screens."""
+        return [TalliesChanged(frozenset(self.scopes))] if self.scopes else []
 
 
 @dataclass(frozen=True)

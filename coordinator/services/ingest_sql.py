@@ -14,12 +14,14 @@ from coordinator.domain.enums import CampaignStatus, SessionStatus
 from coordinator.domain.ingest import counter_deltas
 
 # Everything a post needs to read: the key still valid with the secret that signed (no row at all otherwise), and
-# the events' sessions, their campaigns' status and lineups with counties (NULLs when no session matches).
+# the events' sessions, their campaigns' status and lineups with counties (NULLs when no session matches, and for
+# a session of a campaign the key may not post for: to the key that is no session at all).
 # Columns: session id, campaign id, streamer id, session status, campaign status, product id, county id.
 _FACTS = """
 SELECT s.id, s.campaign_id, s.streamer_id, s.status, c.status, l.product_id, p.county_id
 FROM ingest_keys k
-LEFT JOIN live_sessions s ON s.id {sessions}
+LEFT JOIN live_sessions s ON s.id {sessions} AND (k.all_campaigns OR EXISTS (
+    SELECT 1 FROM ingest_key_campaigns kc WHERE kc.key_id = k.id AND kc.campaign_id = s.campaign_id))
 LEFT JOIN campaigns c ON c.id = s.campaign_id
 LEFT JOIN lineup_items l ON l.session_id = s.id
 LEFT JOIN products p ON p.id = l.product_id

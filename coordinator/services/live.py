@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from coordinator.domain import portal
-from coordinator.domain.errors import NotFound
+from coordinator.domain.access_facts import Actor
 from coordinator.extensions import db
-from coordinator.models import Campaign, LiveSession, Product, User
-from coordinator.services import briefs, tallies
+from coordinator.models import Campaign, LiveSession, Product
+from coordinator.services import access, briefs, tallies
+from coordinator.services.sessions import session_for
 
 
 @dataclass
@@ -40,11 +41,10 @@ class HostView:
     snapshot: dict
 
 
-def host_view(user: User, session_id: int) -> HostView:
-    """A streamer's own session (others' are not found)."""
-    session = db.session.get(LiveSession, session_id)
-    if session is None or session.streamer_id != user.streamer_id:
-        raise NotFound(f"There is no session {session_id}.")
+def host_view(actor: Actor, session_id: int) -> HostView:
+    """A host's own session (others' are not found)."""
+    access.require(actor, "host.portal")
+    session = session_for(actor, session_id, "item.host_view")
     products = {p.id: p for p in db.session.scalars(select(Product).where(
         Product.id.in_([item.product_id for item in session.lineup])))}
     sold = briefs.units_sold(list(products))

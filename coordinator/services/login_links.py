@@ -4,19 +4,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import current_app
 from sqlalchemy import select, update
 
 from coordinator import clock
 from coordinator.domain import portal
 from coordinator.domain import secrets as secret_rules
+from coordinator.domain.access_facts import Actor
 from coordinator.domain.enums import Role
 from coordinator.domain.errors import NotAuthenticated, NotFound
+from coordinator.domain.events import AccessChanged, Outcome
+from coordinator.domain.settings import Settings
 from coordinator.extensions import db
-from coordinator.models import (
-    AuditEntry, CampaignProduct, CampaignStreamer, LoginLink, Product, Streamer, User,
-)
-from coordinator.services import accounts, audit, scope
+from coordinator.models import LoginLink, Streamer, User
+from coordinator.services import accounts, audit, logins
+from coordinator.services.streamers import streamer_for
 
 
 @dataclass
@@ -40,29 +41,8 @@ REFUSALS = {"unknown": "This login link is not known.", "used": "This login link
             "expired": "This login link has expired.", "revoked": "This login link was revoked."}
 
 
-def linkable_streamer_ids(user: User) -> set[int] | None:
-    """Streamers a commissioner may send links to (None: every one, for admins).
-
-    A streamer is theirs when enrolled in a campaign that carries a product of their counties,
-    or when they registered the streamer themselves.
-    """
-    counties = scope.visible_county_ids(user)
-    if counties is None:
-        return None
-    enrolled = select(CampaignStreamer.streamer_id).join(
-        CampaignProduct, CampaignProduct.campaign_id == CampaignStreamer.campaign_id).join(
-        Product, Product.id == CampaignProduct.product_id).where(Product.county_id.in_(counties))
-    created = select(AuditEntry.entity_id).where(
-        AuditEntry.entity_type == Streamer.__tablename__, AuditEntry.action == "create", AuditEntry.user_id == user.id)
-    return set(db.session.scalars(enrolled)) | set(db.session.scalars(created))
-
-
-def _streamer_for_link(user: User, streamer_id: int) -> Streamer:
-    streamer = db.session.get(Streamer, streamer_id)
-    allowed = linkable_streamer_ids(user)
-    if streamer is None or not user.is_commissioner or (allowed is not None and streamer.id not in allowed):
-        raise NotFound(f"There is no streamer {streamer_id} that you work with.")
-    return streamer
+def _streamer_for_link(actor: Actor, streamer_id: int) -> Streamer:
+    return streamer_for(actor, streamer_id, "streamer.login_access")
 
 
 def _account_of(streamer: Streamer) -> User | None:
@@ -82,21 +62,21 @@ def _account_for(streamer: Streamer) -> tuple[User, bool]:
     return user, True
 
 
-def create_link(user: User, streamer_id: int) -> IssuedLink:
-    """Make a one-time link for a streamer the commissioner works with, creating their account if needed."""
-    streamer = _streamer_for_link(user, streamer_id)
+def create_link(actor: Actor, settings: Settings, streamer_id: int) -> IssuedLink:
+    """Make a one-time link for a streamer the actor manages, creating their account if needed."""
+    streamer = _streamer_for_link(actor, streamer_id)
     account, created = _account_for(streamer)
     now = clock.now()
     token = secret_rules.new_token("link")
-    link = LoginLink(user_id=account.id, created_by_id=user.id, prefix=secret_rules.token_prefix(token),
+    link = LoginLink(user_id=account.id, created_by_id=actor.user_id, prefix=secret_rules.token_prefix(token),
                      token_hash=secret_rules.token_digest(token), created_at=now,
-                     expires_at=portal.link_expiry(now, current_app.config["LOGIN_LINK_HOURS"]))
+                     expires_at=portal.link_expiry(now, settings.login_link_hours))
     db.session.add(link)
     db.session.flush()
     if created:
-        audit.record(user, "create", account, None, {"username": account.username, "role": account.role,
+        audit.record(actor, "create", account, None, {"username": account.username, "role": account.role,
                                                      "streamer_id": streamer.id})
-    audit.record(user, "login-link", streamer, None, {"user": account.username, "link": link.prefix,
+    audit.record(actor, "login-link", streamer, None, {"user": account.username, "link": link.prefix,
                                                       "expires_at": link.expires_at.isoformat()})
     db.session.commit()
     return IssuedLink(token, account, streamer, link.expires_at, created)
@@ -149,26 +129,32 @@ class LinkRow:
     made_by: str
 
 
-def links_for(user: User, streamer_id: int) -> tuple[Streamer, list[LoginLink]]:
-    """A streamer's login links, newest first, for a commissioner who works with them."""
-    streamer = _streamer_for_link(user, streamer_id)
+def links_for(actor: Actor, streamer_id: int) -> tuple[Streamer, list[LoginLink]]:
+    """A streamer's login links, newest first, for their manager or an admin."""
+    streamer = _streamer_for_link(actor, streamer_id)
     links = db.session.scalars(select(LoginLink).join(User, User.id == LoginLink.user_id)
                                .where(User.streamer_id == streamer.id)
                                .order_by(LoginLink.created_at.desc(), LoginLink.id.desc()))
     return streamer, list(links)
 
 
-def link_rows(user: User, streamer_id: int) -> tuple[Streamer, list[LinkRow]]:
+def link_rows(actor: Actor, streamer_id: int) -> tuple[Streamer, list[LinkRow]]:
     """A streamer's login links with their state and who made each, for the page that lists and revokes them."""
-    streamer, links = links_for(user, streamer_id)
+    streamer, links = links_for(actor, streamer_id)
     makers = {row.id: row.username for row in db.session.scalars(
         select(User).where(User.id.in_({link.created_by_id for link in links if link.created_by_id})))}
     return streamer, [LinkRow(link, state_of(link), makers.get(link.created_by_id or 0, "")) for link in links]
 
 
-def revoke_link(user: User, streamer_id: int, link_id: int) -> LoginLink:
+def row_of(link: LoginLink) -> LinkRow:
+    """One link as listed, with its state now and its maker's name."""
+    maker = db.session.get(User, link.created_by_id) if link.created_by_id else None
+    return LinkRow(link, state_of(link), maker.username if maker else "")
+
+
+def revoke_link(actor: Actor, streamer_id: int, link_id: int) -> LoginLink:
     """Turn off a link nobody has used yet, audited; a used, expired or revoked link stays as it is."""
-    streamer, links = links_for(user, streamer_id)
+    streamer, links = links_for(actor, streamer_id)
     link = next((row for row in links if row.id == link_id), None)
     if link is None:
         raise NotFound(f"Streamer {streamer_id} has no login link {link_id}.")
@@ -179,7 +165,7 @@ def revoke_link(user: User, streamer_id: int, link_id: int) -> LoginLink:
                                 LoginLink.expires_at > now)
         .values(revoked_at=now).execution_options(synchronize_session=False)).rowcount == 1
     if revoked:
-        audit.record(user, "revoke-login-link", streamer, {"link": link.prefix}, {"link": link.prefix,
+        audit.record(actor, "revoke-login-link", streamer, {"link": link.prefix}, {"link": link.prefix,
                                                                                   "revoked_at": now.isoformat()})
         db.session.commit()
     else:
@@ -188,13 +174,15 @@ def revoke_link(user: User, streamer_id: int, link_id: int) -> LoginLink:
     return link
 
 
-def sign_out_everywhere(user: User, streamer_id: int) -> tuple[Streamer, bool]:
-    """Log a streamer's account out of every browser and phone, audited; False when the streamer has no account."""
-    streamer = _streamer_for_link(user, streamer_id)
+def sign_out_everywhere(actor: Actor, streamer_id: int) -> Outcome[tuple[Streamer, bool]]:
+    """Log a streamer's account out of every browser and phone and revoke its API tokens, audited (for a link
+    that reached the wrong person); False when the streamer has no account."""
+    streamer = _streamer_for_link(actor, streamer_id)
     account = _account_of(streamer)
     if account is None:
-        return streamer, False
-    accounts.end_logins(account)
-    audit.record(user, "sign-out-everywhere", streamer, None, {"user": account.username})
+        return Outcome((streamer, False))
+    logins.end_all(account.id)
+    accounts.revoke_all_tokens(account.id)
+    audit.record(actor, "sign-out-everywhere", streamer, None, {"user": account.username})
     db.session.commit()
-    return streamer, True
+    return Outcome((streamer, True), [AccessChanged()])

@@ -6,12 +6,14 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 
 from coordinator import clock
+from coordinator.domain.access import standing
+from coordinator.domain.access_facts import Actor, CampaignFacts
 from coordinator.domain.enums import SessionStatus
 from coordinator.extensions import db
-from coordinator.services.scope import visible_county_ids
 from coordinator.models import (
-    Campaign, CampaignProduct, CampaignStreamer, County, LiveSession, Product, Streamer, TallyCounter, User,
+    Campaign, CampaignProduct, CampaignStreamer, County, LiveSession, Product, Streamer, TallyCounter,
 )
+from coordinator.services import access
 
 
 @dataclass
@@ -33,36 +35,45 @@ class StreamerSummary:
     upcoming: list[LiveSession]
 
 
-def commissioner_summary(user: User) -> CommissionerSummary:
-    """Counties, product and streamer counts, and every campaign with its enrolments."""
-    county_ids = visible_county_ids(user)
+def commissioner_summary(actor: Actor) -> CommissionerSummary:
+    """The actor's counties, product and streamer counts, and the campaigns they may see with their enrolments."""
+    access.require(actor, "campaign.create")
     county_query = select(County).order_by(County.province, County.name)
-    product_query = select(func.count(Product.id)).where(Product.archived_at.is_(None))
-    if county_ids is not None:
-        county_query = county_query.where(County.id.in_(county_ids))
-        product_query = product_query.where(Product.county_id.in_(county_ids))
+    if not actor.is_admin:
+        county_query = county_query.where(County.id.in_(actor.county_ids))
+    product_query = select(func.count(Product.id)).where(Product.archived_at.is_(None), access.products_clause(actor))
     products = select(CampaignProduct.campaign_id, func.count().label("n")).group_by(CampaignProduct.campaign_id).subquery()
     streamers = select(CampaignStreamer.campaign_id, func.count().label("n")).group_by(CampaignStreamer.campaign_id).subquery()
     rows = db.session.execute(
         select(Campaign, func.coalesce(products.c.n, 0), func.coalesce(streamers.c.n, 0))
         .outerjoin(products, products.c.campaign_id == Campaign.id)
         .outerjoin(streamers, streamers.c.campaign_id == Campaign.id)
-        .order_by(Campaign.starts_at.desc())
+        .where(access.campaigns_clause(actor)).order_by(Campaign.starts_at.desc())
     ).all()
+    facts = access.campaign_facts_many(actor, [c for c, _p, _s in rows])
+    readable = [c.id for c, _p, _s in rows if access.allowed(actor, "campaign.tally", facts[c.id])]
     sales = dict(db.session.execute(
         select(TallyCounter.scope_id, TallyCounter.gross_fen - TallyCounter.refunded_fen).where(
-            TallyCounter.scope == "campaign", TallyCounter.dimension == "total")).all())
+            TallyCounter.scope == "campaign", TallyCounter.dimension == "total",
+            TallyCounter.scope_id.in_(readable))).all()) if readable else {}
     return CommissionerSummary(
         counties=list(db.session.scalars(county_query)),
         product_count=db.session.scalar(product_query) or 0,
         streamer_count=db.session.scalar(select(func.count(Streamer.id)).where(Streamer.archived_at.is_(None))) or 0,
-        campaigns=[{"campaign": c, "products": p, "streamers": s, "net_fen": sales.get(c.id, 0)} for c, p, s in rows],
+        campaigns=[{"campaign": c, "products": p, "streamers": s, "net_fen": sales.get(c.id),
+                    "standing": _standing(actor, facts[c.id])} for c, p, s in rows],
     )
 
 
-def streamer_summary(user: User) -> StreamerSummary:
-    """The streamer's own profile, the campaigns they are enrolled in and their next sessions."""
-    streamer = db.session.get(Streamer, user.streamer_id) if user.streamer_id else None
+def _standing(actor: Actor, facts: CampaignFacts) -> str:
+    """The actor's place in a campaign as its start page names it: owner, editor, viewer, partner, public …"""
+    return facts.team_role.value if facts.team_role else standing(actor, facts).value
+
+
+def streamer_summary(actor: Actor) -> StreamerSummary:
+    """The host's own profile, the campaigns they are enrolled in and their next sessions."""
+    access.require(actor, "host.portal")
+    streamer = db.session.get(Streamer, actor.streamer_id)
     if streamer is None:
         return StreamerSummary(None, [], [])
     campaigns = db.session.scalars(

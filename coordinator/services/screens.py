@@ -1,4 +1,4 @@
-"""What a tally screen shows besides the live snapshot: its scopes and the per-minute series."""
+"""What a tally screen shows besides the live snapshot: its scopes and the per-minute series, by its link."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -7,22 +7,46 @@ from sqlalchemy import select
 
 from coordinator import clock
 from coordinator.domain.enums import SessionStatus
+from coordinator.domain.errors import NotAuthenticated, NotFound
 from coordinator.domain.ingest import minute_of
 from coordinator.extensions import db
 from coordinator.models import Campaign, LiveSession, Streamer, TallyMinute
+from coordinator.services import access
+from coordinator.services.screen_links import screen_for_token
 
 SERIES_MINUTES = 60
 
 
-def scopes_for(campaign_id: int) -> list[dict]:
+def screen_campaign(token: str) -> Campaign:
+    """The campaign a working screen link shows; an unknown or revoked link is not found."""
+    try:
+        row = screen_for_token(token)
+    except NotAuthenticated as error:
+        raise NotFound("There is no such screen.") from error
+    return db.session.get(Campaign, row.campaign_id)
+
+
+def scopes_for(token: str) -> list[dict]:
     """The campaign, then each session live now: what a rotating screen cycles through."""
-    campaign = db.session.get(Campaign, campaign_id)
+    campaign = screen_campaign(token)
     rows = db.session.execute(
         select(LiveSession.id, LiveSession.title, Streamer.display_name).join(Streamer, Streamer.id == LiveSession.streamer_id)
-        .where(LiveSession.campaign_id == campaign_id, LiveSession.status == SessionStatus.LIVE.value)
+        .where(LiveSession.campaign_id == campaign.id, LiveSession.status == SessionStatus.LIVE.value)
         .order_by(LiveSession.starts_at)).all()
-    return [{"scope": "campaign", "id": campaign_id, "title": campaign.name}] + [
+    return [{"scope": "campaign", "id": campaign.id, "title": campaign.name}] + [
         {"scope": "session", "id": sid, "title": f"{name} · {title}" if title else name} for sid, title, name in rows]
+
+
+def series_for(token: str, scope: str, scope_id: int | None) -> list[dict]:
+    """The per-minute series of the screen's campaign, or of one of its sessions (others are not found)."""
+    campaign = screen_campaign(token)
+    if scope == "campaign":
+        return series("campaign", campaign.id)
+    session = db.session.get(LiveSession, scope_id) if scope == "session" and scope_id else None
+    screen = access.screen_actor(screen_for_token(token))
+    if session is None or not access.allowed(screen, "item.tally", access.session_facts(screen, session)):
+        raise NotFound("There is no such session on this screen.")
+    return series("session", session.id)
 
 
 def series(scope: str, scope_id: int) -> list[dict]:
@@ -38,9 +62,3 @@ def series(scope: str, scope_id: int) -> list[dict]:
         out.append({"minute": int(minute.timestamp()), "net_fen": row.gross_fen - row.refunded_fen if row else 0,
                     "orders": row.orders if row else 0})
     return out
-
-
-def session_in_campaign(session_id: int, campaign_id: int) -> bool:
-    """True when the session belongs to the screen's campaign."""
-    session = db.session.get(LiveSession, session_id)
-    return session is not None and session.campaign_id == campaign_id

@@ -4,7 +4,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import current_app
 from flask_babel import force_locale, gettext
 from sqlalchemy import and_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -12,9 +11,10 @@ from sqlalchemy.dialects import postgresql, sqlite
 from coordinator import clock
 from coordinator.domain import scheduling
 from coordinator.domain.enums import SessionStatus
+from coordinator.domain.events import ReminderDue, SessionStatusChanged
+from coordinator.domain.settings import Settings
 from coordinator.extensions import db
 from coordinator.models import LiveSession, SessionReminder
-from coordinator.realtime.publish import publish_reminder, publish_status
 
 S = SessionStatus
 
@@ -26,6 +26,12 @@ class Tick:
     transitions: list[tuple[int, int, str]]
     reminders: list[dict]
 
+    @property
+    def events(self) -> list:
+        """The pushes this pass owes, once committed."""
+        return [SessionStatusChanged(*t) for t in self.transitions] + [
+            ReminderDue(r["streamer_id"], r) for r in self.reminders]
+
 
 def _move(target: str, *conditions) -> list[tuple[int, int, str]]:
     """One conditional UPDATE; only the rows it really changed come back, so nothing is pushed twice."""
@@ -36,18 +42,14 @@ def _move(target: str, *conditions) -> list[tuple[int, int, str]]:
     return [(session_id, campaign_id, target) for session_id, campaign_id in rows]
 
 
-def advance(now: datetime | None = None) -> Tick:
-    """Move every due session to live or ended, send due reminders, commit, then push."""
+def advance(settings: Settings, now: datetime | None = None) -> Tick:
+    """Move every due session to live or ended and record due reminders, then commit; the caller pushes."""
     now = now or clock.now()
     transitions = _move(S.ENDED.value, LiveSession.status.in_((S.SCHEDULED.value, S.LIVE.value)),
                         LiveSession.ends_at <= now)
     transitions += _move(S.LIVE.value, LiveSession.status == S.SCHEDULED.value, LiveSession.starts_at <= now)
-    reminders = _remind(now)
+    reminders = _remind(settings, now)
     db.session.commit()
-    for session_id, campaign_id, status in transitions:
-        publish_status(session_id, campaign_id, status)
-    for reminder in reminders:
-        publish_reminder(reminder["streamer_id"], reminder)
     return Tick(transitions, reminders)
 
 
@@ -59,8 +61,8 @@ def _insert_ignore(values: dict) -> bool:
     return result.first() is not None
 
 
-def _remind(now: datetime) -> list[dict]:
-    leads = current_app.config["REMINDER_LEAD_MINUTES"]
+def _remind(settings: Settings, now: datetime) -> list[dict]:
+    leads = settings.reminder_leads
     rows = db.session.execute(
         select(LiveSession.id, LiveSession.campaign_id, LiveSession.streamer_id, LiveSession.starts_at,
                LiveSession.ends_at, LiveSession.title, SessionReminder.lead_minutes)
@@ -77,7 +79,7 @@ def _remind(now: datetime) -> list[dict]:
     for session_id, (sid, campaign_id, streamer_id, starts_at, ends_at, title) in sessions.items():
         due = scheduling.due_reminders(starts_at, leads, sent[session_id], now)
         minutes_left = max(1, round((starts_at - now).total_seconds() / 60))
-        message = _message(title, minutes_left)
+        message = _message(settings, title, minutes_left)
         # A late start-up may find several leads due: all are recorded, the host hears once.
         stored = [_insert_ignore({"session_id": sid, "lead_minutes": lead, "session_starts_at": starts_at,
                                   "sent_at": now, "message": message}) for lead in due]
@@ -88,24 +90,18 @@ def _remind(now: datetime) -> list[dict]:
     return out
 
 
-def _message(title: str, minutes: int) -> str:
-    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+def _message(settings: Settings, title: str, minutes: int) -> str:
+    with force_locale(settings.default_locale):
         return gettext("Your session %(title)s starts in %(n)d minutes.", title=title or "", n=minutes)
 
 
-def wake_plan(now: datetime | None = None) -> list[datetime]:
+def wake_plan(settings: Settings, now: datetime | None = None) -> list[datetime]:
     """Every future moment some scheduled or live session needs the clock to look at it."""
     now = now or clock.now()
-    leads = current_app.config["REMINDER_LEAD_MINUTES"]
+    leads = settings.reminder_leads
     rows = db.session.execute(select(LiveSession.starts_at, LiveSession.ends_at, LiveSession.status).where(
         LiveSession.status.in_((S.SCHEDULED.value, S.LIVE.value)))).all()
     times: set[datetime] = set()
     for starts_at, ends_at, status in rows:
         times.update(scheduling.wake_times(starts_at, ends_at, status, leads, now))
     return sorted(times)
-
-
-def session_wake_times(session: LiveSession) -> list[datetime]:
-    """The future moments one session needs the clock."""
-    return scheduling.wake_times(session.starts_at, session.ends_at, session.status,
-                                 current_app.config["REMINDER_LEAD_MINUTES"], clock.now())

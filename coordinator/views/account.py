@@ -1,12 +1,14 @@
 """A user's own API tokens (create, shown once; list; revoke) and signing out of their other devices."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user
+from flask_login import login_required
 
-from coordinator.services import accounts
+from coordinator.edge import done
+from coordinator.services import accounts, logins
 from coordinator.views.forms import EmptyForm, TokenForm
+from coordinator.views.pages import actor
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -18,12 +20,10 @@ def tokens():
     form = TokenForm()
     new_token = None
     if form.validate_on_submit():
-        new_token = accounts.issue_api_token(current_user, form.name.data)
+        _row, new_token = accounts.issue_api_token(actor(), form.name.data)
         form.name.data = ""
-    return render_template(
-        "account/tokens.html", form=form, new_token=new_token, tokens=accounts.list_api_tokens(current_user),
-        revoke_form=EmptyForm(),
-    )
+    return render_template("account/tokens.html", form=form, new_token=new_token,
+                           tokens=accounts.list_api_tokens(actor()), revoke_form=EmptyForm())
 
 
 @bp.post("/tokens/<int:token_id>/revoke")
@@ -32,8 +32,7 @@ def revoke(token_id: int):
     """Revoke one of the user's own tokens."""
     if not EmptyForm().validate_on_submit():
         abort(400)
-    if not accounts.revoke_api_token(current_user, token_id):
-        abort(404)
+    done(accounts.revoke_api_token(actor(), token_id))
     flash(_("The token was revoked; programs using it can no longer call the API."), "info")
     return redirect(url_for("account.tokens"))
 
@@ -44,8 +43,6 @@ def sign_out_others():
     """Log this account out of every other browser and phone; this one stays logged in."""
     if not EmptyForm().validate_on_submit():
         abort(400)
-    user = current_user._get_current_object()
-    accounts.sign_out_other_devices(user)
-    login_user(user)  # this browser's cookie carries the new generation
+    done(logins.sign_out_other_devices(actor(), session.get("login")))
     flash(_("Every other browser and phone was signed out."), "info")
     return redirect(url_for("account.tokens"))

@@ -3,54 +3,46 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import format_datetime, gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import login_required
 
-from coordinator.domain.errors import NotFound
 from coordinator.domain.portal import LinkState
-from coordinator.services import login_links
-from coordinator.views.auth import bp as auth_bp
+from coordinator.edge import done, settings
+from coordinator.services import ical, login_links
+from coordinator.views.auth import bp as auth_bp, start_login
 from coordinator.views.forms import EmptyForm
-from coordinator.views.planning import bp as plan_bp, commissioner_required
+from coordinator.views.pages import actor
+from coordinator.views.planning import bp as plan_bp
 
 # Unknown links are not found; used and expired ones are gone for good.
 REFUSED_STATUS = {"unknown": 404, "used": 410, "expired": 410, "revoked": 410}
 
 
 @plan_bp.post("/streamers/<int:streamer_id>/login-link")
-@commissioner_required
+@login_required
 def create_login_link(streamer_id: int):
-    """Make a link for a streamer the commissioner works with; the page shows it this once only."""
+    """Make a link for a streamer the commissioner manages; the page shows it this once only."""
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
-        issued = login_links.create_link(current_user, streamer_id)
-    except NotFound:
-        abort(404)
+    issued = login_links.create_link(actor(), settings(), streamer_id)
     url = url_for("auth.login_link", token=issued.token, _external=True)
     return render_template("planning/login_link.html", issued=issued, url=url)
 
 
 @plan_bp.get("/streamers/<int:streamer_id>/login-links")
-@commissioner_required
+@login_required
 def streamer_login_links(streamer_id: int):
     """A streamer's login links: when each was made and by whom, whether it still works; revoke the open ones."""
-    try:
-        streamer, rows = login_links.link_rows(current_user, streamer_id)
-    except NotFound:
-        abort(404)
+    streamer, rows = login_links.link_rows(actor(), streamer_id)
     return render_template("planning/login_links.html", streamer=streamer, rows=rows, form=EmptyForm())
 
 
 @plan_bp.post("/streamers/<int:streamer_id>/login-links/<int:link_id>/revoke")
-@commissioner_required
+@login_required
 def revoke_login_link(streamer_id: int, link_id: int):
     """Turn off a link sent to the wrong person before anyone taps it."""
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
-        link = login_links.revoke_link(current_user, streamer_id, link_id)
-    except NotFound:
-        abort(404)
+    link = login_links.revoke_link(actor(), streamer_id, link_id)
     state = login_links.state_of(link)
     if state is LinkState.REVOKED:
         flash(_("The link was revoked: it no longer logs anyone in."), "info")
@@ -64,20 +56,29 @@ def revoke_login_link(streamer_id: int, link_id: int):
 
 
 @plan_bp.post("/streamers/<int:streamer_id>/sign-out-everywhere")
-@commissioner_required
+@login_required
 def sign_out_streamer(streamer_id: int):
     """Log the streamer's account out of every browser and phone, e.g. after a link reached the wrong person."""
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
-        streamer, had_account = login_links.sign_out_everywhere(current_user, streamer_id)
-    except NotFound:
-        abort(404)
+    streamer, had_account = done(login_links.sign_out_everywhere(actor(), streamer_id))
     if had_account:
         flash(_("%(name)s was signed out of every browser and phone. A new login link or their password logs "
                 "them in again.", name=streamer.display_name), "info")
     else:
         flash(_("%(name)s has no account yet: nobody is logged in as them.", name=streamer.display_name), "info")
+    return redirect(url_for("plan.streamer_login_links", streamer_id=streamer_id))
+
+
+@plan_bp.post("/streamers/<int:streamer_id>/calendar/renew")
+@login_required
+def renew_streamer_calendar(streamer_id: int):
+    """The manager turns off a host's calendar link that was shared too widely; the host sees the new one."""
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    ical.renew(actor(), settings(), streamer_id)
+    flash(_("The calendar link was renewed: the old one no longer opens. The host finds the new one on their "
+            "start page."), "info")
     return redirect(url_for("plan.streamer_login_links", streamer_id=streamer_id))
 
 
@@ -104,8 +105,6 @@ def use_login_link(token: str):
         user = login_links.redeem(token)
     except login_links.LinkRefused as error:
         return _refused(error)
-    if current_user.is_authenticated:
-        logout_user()
-    login_user(user)
+    start_login(user)
     flash(_("Welcome! You are logged in. Bookmark this page to come back."), "info")
     return redirect(url_for("main.home"))

@@ -1,12 +1,14 @@
-"""The start page for each role, and the language switch."""
+"""The start page for each role, the calendar feed, and the language switch."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from coordinator.extensions import db
-from coordinator.services import briefs, ical, overview, pairings
+from coordinator.edge import settings
+from coordinator.services import accounts, briefs, ical, overview, pairings
 from coordinator.views.forms import EmptyForm
+from coordinator.views.pages import actor, safe_next
 
 bp = Blueprint("main", __name__)
 
@@ -15,20 +17,31 @@ bp = Blueprint("main", __name__)
 @login_required
 def home():
     """Commissioners see their campaigns; streamers see their own sessions."""
-    if current_user.is_commissioner:
-        return render_template("main/commissioner_home.html", summary=overview.commissioner_summary(current_user))
-    feed = (url_for("main.ical_feed", token=ical.feed_token(current_user.streamer_id), _external=True)
-            if current_user.streamer_id else None)
-    summary = overview.streamer_summary(current_user)
+    who = actor()
+    if who.is_commissioner:
+        return render_template("main/commissioner_home.html", summary=overview.commissioner_summary(who))
+    summary = overview.streamer_summary(who)
+    feed = url_for("main.ical_feed", token=ical.own_feed_token(who, settings()), _external=True) \
+        if summary.streamer else None
     return render_template("main/streamer_home.html", summary=summary, lineups=briefs.lineups(summary.upcoming),
-                           pairings=pairings.streamer_pairings(current_user), answer_form=EmptyForm(), ical_url=feed)
+                           pairings=pairings.streamer_pairings(who), answer_form=EmptyForm(), ical_url=feed)
 
 
 @bp.get("/calendar/<token>.ics")
 def ical_feed(token: str):
     """A streamer's sessions as an iCal feed; the signed token in the URL is the only key."""
-    body = ical.feed(ical.streamer_for_token(token))
+    body = ical.feed(ical.streamer_for_token(settings(), token))
     return Response(body, mimetype="text/calendar", headers={"Cache-Control": "no-store"})
+
+
+@bp.post("/my/calendar/renew")
+@login_required
+def renew_calendar():
+    """The host turns their old calendar link off (shared by mistake) and gets a new one."""
+    if EmptyForm().validate_on_submit():
+        ical.renew_own(actor(), settings())
+        flash(_("Your calendar has a new link; the old one no longer works. Subscribe to the new one."), "info")
+    return redirect(url_for("main.home") + "#calendar")
 
 
 @bp.post("/language")
@@ -38,7 +51,5 @@ def set_language():
     if lang in current_app.config["LANGUAGES"]:
         session["lang"] = lang
         if current_user.is_authenticated:
-            current_user.locale = lang
-            db.session.commit()
-    target = request.form.get("next", "")
-    return redirect(target if target.startswith("/") and not target.startswith("//") else url_for("main.home"))
+            accounts.set_locale(actor(), lang)
+    return redirect(safe_next(request.form.get("next", "")))

@@ -1,62 +1,87 @@
-"""Pages for counties, products and streamers."""
+"""Pages for counties (admins register and assign), products and streamers."""
 from __future__ import annotations
 
-from datetime import date
-
-from flask import redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
-from sqlalchemy import select
+from flask_login import login_required
 
+from coordinator import clock
 from coordinator.domain.cells import format_windows, to_list
 from coordinator.domain.errors import DomainError
-from coordinator.extensions import db
-from coordinator.models import County
-from coordinator.services import catalog, login_links, scope, streamers
+from coordinator.edge import done, settings
+from coordinator.services import access, catalog, counties as county_service, streamers
 from coordinator.views.forms import EmptyForm
-from coordinator.views.planning import bp, commissioner_required, show_errors, yuan_to_fen
-from coordinator.views.planning_forms import CountyForm, ProductForm, StreamerForm, streamer_changes
-
-
-def _county_choices() -> list[tuple[int, str]]:
-    visible = scope.visible_county_ids(current_user)
-    stmt = select(County).order_by(County.province, County.name)
-    if visible is not None:
-        stmt = stmt.where(County.id.in_(visible))
-    return [(c.id, f"{c.name} · {c.province}") for c in db.session.scalars(stmt)]
+from coordinator.views.pages import actor, redirect_with, show_errors, yuan_to_fen
+from coordinator.views.planning import bp
+from coordinator.views.planning_forms import CountyAssignForm, CountyForm, ProductForm, StreamerForm, streamer_changes
 
 
 @bp.route("/counties", methods=["GET", "POST"])
-@commissioner_required
+@login_required
 def counties():
-    """The counties the commissioner works on, with a form to add one."""
+    """The counties the commissioner works on; admins register new ones here."""
     form = CountyForm()
     if form.validate_on_submit():
         try:
-            catalog.create_county(current_user, {"name": form.name.data, "province": form.province.data,
-                                                 "story": form.story.data or ""})
-            return redirect(url_for("plan.counties"))
+            county = county_service.create_county(actor(), {"name": form.name.data, "province": form.province.data,
+                                                            "story": form.story.data or ""})
+            return redirect(url_for("plan.county_form", county_id=county.id))
         except DomainError as error:
             show_errors(form, error)
-    page = catalog.list_counties(current_user, 1, 200, "province", request.args.get("q"), None)
-    return render_template("planning/counties.html", form=form, counties=page.items)
+    page = county_service.list_counties(actor(), 1, 200, "province", request.args.get("q"), None)
+    return render_template("planning/counties.html", form=form, counties=page.items,
+                           may_create=access.allowed(actor(), "county.create"))
 
 
 @bp.route("/counties/<int:county_id>/edit", methods=["GET", "POST"])
-@commissioner_required
+@login_required
 def county_form(county_id: int):
-    """Change a county's name, province or story."""
-    county = scope.county_for_read(current_user, county_id)
+    """Change a county's name, province or story; an admin also assigns its commissioners here."""
+    county = county_service.county_for(actor(), "county.change", county_id)
     form = CountyForm(obj=county)
     if form.validate_on_submit():
         try:
-            catalog.update_county(current_user, county.id, {"name": form.name.data.strip(),
-                                                            "province": form.province.data.strip(),
-                                                            "story": form.story.data or ""})
+            county_service.update_county(actor(), county.id, {"name": form.name.data.strip(),
+                                                              "province": form.province.data.strip(),
+                                                              "story": form.story.data or ""})
             return redirect(url_for("plan.counties"))
         except DomainError as error:
             show_errors(form, error)
-    return render_template("planning/county_form.html", form=form, county=county)
+    assign_form = CountyAssignForm()
+    may_assign = access.allowed(actor(), "county.assign", access.county_facts(county.id))
+    assigned = county_service.commissioners_of(actor(), county.id)
+    if may_assign:
+        assign_form.user_id.choices = [(u.id, u.username) for u in county_service.assignable(actor(), county.id)]
+    return render_template("planning/county_form.html", form=form, county=county, assigned=assigned,
+                           may_assign=may_assign, assign_form=assign_form, action_form=EmptyForm())
+
+
+@bp.post("/counties/<int:county_id>/commissioners")
+@login_required
+def assign_county(county_id: int):
+    """An admin assigns a commissioner to the county."""
+    form = CountyAssignForm()
+    form.user_id.choices = [(form.user_id.data, "")] if form.user_id.data else []
+    back = url_for("plan.county_form", county_id=county_id)
+    if form.validate_on_submit():
+        try:
+            done(county_service.assign(actor(), county_id, form.user_id.data))
+        except DomainError as error:
+            return redirect_with(error, back)
+    return redirect(back)
+
+
+@bp.post("/counties/<int:county_id>/commissioners/<int:user_id>/remove")
+@login_required
+def unassign_county(county_id: int, user_id: int):
+    """An admin takes a commissioner off the county."""
+    back = url_for("plan.county_form", county_id=county_id)
+    if EmptyForm().validate_on_submit():
+        try:
+            done(county_service.unassign(actor(), county_id, user_id))
+        except DomainError as error:
+            return redirect_with(error, back)
+    return redirect(back)
 
 
 def _product_data(form: ProductForm) -> dict:
@@ -71,76 +96,80 @@ def _product_data(form: ProductForm) -> dict:
 
 
 @bp.route("/products")
-@commissioner_required
+@login_required
 def products():
     """Products of the commissioner's counties; out-of-season ones are marked."""
-    page = catalog.list_products(current_user, 1, 500, request.args.get("sort") or "name", request.args.get("q"),
+    page = catalog.list_products(actor(), 1, 500, request.args.get("sort") or "name", request.args.get("q"),
                                  {"include_archived": request.args.get("archived") == "1"})
-    names = dict(_county_choices())
-    return render_template("planning/products.html", products=page.items, county_names=names, today=date.today(),
-                           in_season=catalog.is_in_season_today, archive_form=EmptyForm())
+    return render_template("planning/products.html", products=page.items, county_names=catalog.county_names(actor()),
+                           today=clock.now().astimezone(settings().zone).date(), in_season=catalog.is_in_season_today,
+                           archive_form=EmptyForm())
 
 
 @bp.route("/products/new", methods=["GET", "POST"])
 @bp.route("/products/<int:product_id>/edit", methods=["GET", "POST"])
-@commissioner_required
+@login_required
 def product_form(product_id: int | None = None):
     """Create or edit a product."""
-    product = catalog.product_for_read(current_user, product_id) if product_id else None
+    product = catalog.product_for(actor(), product_id, "product.change") if product_id else None
     form = ProductForm(obj=product)
-    form.county_id.choices = _county_choices()
+    form.county_id.choices = list(catalog.county_names(actor()).items())
     if request.method == "GET" and product is not None:
         form.price_yuan.data = product.price_fen / 100
         form.selling_points.data = "\n".join(product.selling_points)
     if form.validate_on_submit():
         try:
             if product is None:
-                catalog.create_product(current_user, _product_data(form))
+                catalog.create_product(actor(), _product_data(form))
             else:
-                catalog.update_product(current_user, product.id, _product_data(form))
+                catalog.update_product(actor(), product.id, _product_data(form))
             return redirect(url_for("plan.products"))
         except DomainError as error:
             show_errors(form, error, {"price_fen": "price_yuan"})
+    elif product is None:
+        catalog.may_create(actor())
     return render_template("planning/product_form.html", form=form, product=product)
 
 
 @bp.post("/products/<int:product_id>/archive")
-@commissioner_required
+@login_required
 def archive_product(product_id: int):
     """Archive or restore a product."""
     if EmptyForm().validate_on_submit():
-        catalog.set_product_archived(current_user, product_id, request.form.get("restore") != "1")
+        catalog.set_product_archived(actor(), product_id, request.form.get("restore") != "1")
     return redirect(url_for("plan.products"))
 
 
 @bp.route("/streamers")
-@commissioner_required
+@login_required
 def streamer_list():
-    """All streamers with their platform, audience and availability."""
-    page = streamers.list_streamers(1, 500, request.args.get("sort") or "handle", request.args.get("q"), {})
+    """All streamers with their platform, audience and availability; login links for those one manages."""
+    page = streamers.list_streamers(actor(), 1, 500, request.args.get("sort") or "handle", request.args.get("q"),
+                                    {"managed_by_me": request.args.get("mine") == "1"})
     return render_template("planning/streamers.html", streamers=page.items, format_windows=format_windows,
-                           linkable=login_links.linkable_streamer_ids(current_user), link_form=EmptyForm())
+                           manages=lambda s: streamers.may_manage(actor(), s), link_form=EmptyForm(),
+                           mine=request.args.get("mine") == "1")
 
 
 @bp.route("/streamers/new", methods=["GET", "POST"])
 @bp.route("/streamers/<int:streamer_id>/edit", methods=["GET", "POST"])
-@commissioner_required
+@login_required
 def streamer_form(streamer_id: int | None = None):
-    """Create or edit a streamer."""
-    streamer = streamers.streamer_for_read(current_user, streamer_id) if streamer_id else None
-    form = StreamerForm(obj=streamer)
-    if request.method == "GET" and streamer is not None:
-        form.categories.data = ", ".join(streamer.categories)
-        form.availability.data = format_windows([(w.weekday, w.start_minute, w.end_minute) for w in streamer.availability])
+    """Create or edit a streamer (their manager or an admin)."""
+    streamer = streamers.streamer_for(actor(), streamer_id, "streamer.change") if streamer_id else None
+    form = StreamerForm(data=streamers.form_values(streamer) if streamer and request.method == "GET" else None)
     if form.validate_on_submit():
         try:
             data, windows = streamer_changes(form)
             if streamer is None:
-                streamers.create_streamer(current_user, data, windows)
+                streamers.create_streamer(actor(), data, windows)
             else:
-                streamers.update_streamer(current_user, streamer.id, data, windows)
+                streamers.update_streamer(actor(), streamer.id, data, windows)
+            flash(_("Saved."), "info")
             return redirect(url_for("plan.streamer_list"))
         except DomainError as error:
             show_errors(form, error)
+    elif streamer is None:
+        streamers.may_create(actor())
     return render_template("planning/streamer_form.html", form=form, streamer=streamer,
                            title=_("Edit streamer") if streamer else _("New streamer"))

@@ -2,17 +2,20 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
-    BooleanField, DateField, DateTimeLocalField, DecimalField, IntegerField, SelectField, StringField, TextAreaField,
+    BooleanField, DateField, DateTimeLocalField, DecimalField, IntegerField, SelectField, SelectMultipleField,
+    StringField, TextAreaField,
 )
+from wtforms.fields.core import UnboundField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
+from coordinator.domain.catalog import SELF_EDITABLE
 from coordinator.domain.cells import to_list, to_windows
 from coordinator.domain.errors import FieldError, InvalidInput
 from coordinator.i18n import PLATFORM_NAMES
 from coordinator.schemas.common import MAX_FEN, MAX_INT32
+from coordinator.views.forms import SafeForm as FlaskForm
 
 SKU_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$"
 HANDLE_PATTERN = r"^[A-Za-z0-9_.\-]{2,64}$"
@@ -60,11 +63,12 @@ class StreamerForm(FlaskForm):
     bio = TextAreaField(_l("About"), validators=[Length(max=2000)])
 
 
-class ProfileForm(StreamerForm):
-    """What a streamer keeps up to date themself; the handle and follower count stay with the commissioner."""
-
-    handle = None
-    followers = None
+# What a host keeps up to date themself: the streamer form without the fields outside SELF_EDITABLE, so that
+# rule is written once (the service enforces it for the API too).
+ProfileForm = type("ProfileForm", (StreamerForm,), {
+    "__doc__": "The streamer form as a host sees it on their own profile.",
+    **{name: None for name, value in vars(StreamerForm).items()
+       if isinstance(value, UnboundField) and name not in SELF_EDITABLE}})
 
 
 def streamer_changes(form: StreamerForm) -> tuple[dict, list[tuple[int, int, int]]]:
@@ -76,7 +80,7 @@ def streamer_changes(form: StreamerForm) -> tuple[dict, list[tuple[int, int, int
     data = {"display_name": form.display_name.data.strip(), "platform": form.platform.data,
             "categories": to_list(form.categories.data, tags=True), "region": (form.region.data or "").strip(),
             "bio": (form.bio.data or "").strip()}
-    if form.handle is not None:
+    if getattr(form, "handle", None) is not None:
         data.update(handle=form.handle.data.strip(), followers=form.followers.data)
     return data, windows
 
@@ -100,6 +104,28 @@ class EnrolForm(FlaskForm):
     """Pick one thing to enrol."""
 
     item_id = SelectField(_l("Add"), coerce=int, validators=[InputRequired()])
+
+
+class MemberForm(FlaskForm):
+    """A commissioner to put on a campaign's team, and their role."""
+
+    user_id = SelectField(_l("Commissioner"), coerce=int, validators=[InputRequired()])
+    role = SelectField(_l("Role"), choices=[("editor", _l("Editor: changes the campaign")),
+                                            ("viewer", _l("Viewer: reads it"))], validators=[DataRequired()])
+
+
+class KeyForm(FlaskForm):
+    """A new ingest key: the platform's name and the campaigns it posts sales for."""
+
+    name = StringField(_l("Platform name"), validators=[DataRequired(), Length(max=120)])
+    campaign_ids = SelectMultipleField(_l("Campaigns it posts sales for"), coerce=int, validate_choice=True)
+    every_campaign = BooleanField(_l("Every campaign (admins only)"))
+
+
+class CountyAssignForm(FlaskForm):
+    """A commissioner to assign to a county."""
+
+    user_id = SelectField(_l("Commissioner"), coerce=int, validators=[InputRequired()])
 
 
 class ImportForm(FlaskForm):
