@@ -30,6 +30,14 @@ class FakeClock:
         self.current += timedelta(**delta)
 
 
+@pytest.fixture(autouse=True)
+def quick_password_hashes(monkeypatch):
+    """Cheap password hashes inside the test process (servers started by tests keep the real, slow ones)."""
+    from coordinator.services import accounts
+
+    monkeypatch.setattr(accounts, "PASSWORD_METHOD", "pbkdf2:sha256:1000")
+
+
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory):
     """One migrated SQLite file per run, copied for each test."""

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from coordinator.extensions import db
 from coordinator.models import County, Streamer
-from coordinator.services import accounts
+from coordinator.services import access, accounts
 
 
 def make_streamer(handle: str = "yijun_apple_girl", **fields) -> Streamer:
@@ -35,5 +35,18 @@ def bearer(app, username: str = "commissioner", role: str = "commissioner", **kw
     """Headers carrying a fresh API token for a new user."""
     with app.app_context():
         user = make_user(username, role, **kwargs)
-        token = accounts.issue_api_token(user, "test")
+        token = api_token(user)
     return {"Authorization": f"Bearer {token}"}
+
+
+def api_token(user) -> str:
+    """A fresh API token for a user."""
+    return accounts.issue_api_token(access.actor_for(user), "test")[1]
+
+
+def assign(user, county) -> None:
+    """Assign a commissioner to a county, as an admin would."""
+    from coordinator.models import CommissionerCounty
+
+    db.session.add(CommissionerCounty(user_id=user.id, county_id=county.id))
+    db.session.commit()

@@ -13,12 +13,14 @@ def _config(**overrides) -> dict:
     return {**base, **overrides}
 
 
-def test_production_refuses_the_development_secret():
+def test_the_old_public_development_secret_is_refused_everywhere():
+    for env in ("production", "development"):
+        with pytest.raises(RuntimeError, match="SECRET_KEY"):
+            create_app(_config(ENV_NAME=env, SECRET_KEY="dev-only-secret-key-change-me"))
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
-        create_app(_config(ENV_NAME="production", SECRET_KEY="dev-only-secret-key-change-me"))
-    with pytest.raises(RuntimeError, match="SECRET_KEY"):
-        create_app(_config(ENV_NAME="production", SECRET_KEY=""))
-    assert create_app(_config(ENV_NAME="production", SECRET_KEY="a-real-secret-from-the-vault")).config["TESTING"]
+        create_app(_config(ENV_NAME="production", SECRET_KEY="short", TESTING=False))
+    vault = "a-real-secret-from-the-vault-0123456789"
+    assert create_app(_config(ENV_NAME="production", SECRET_KEY=vault)).config["SECRET_KEY"] == vault
 
 
 @pytest.mark.parametrize("setting, value", [("SCHEDULER_MODE", "sometimes"), ("COORDINATOR_TIMEZONE", "Mars/Olympus"),

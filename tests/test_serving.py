@@ -22,9 +22,9 @@ def test_wsgi_serves_http_and_socketio_on_host_and_port(sqlite_template, tmp_pat
         assert handshake.status_code == 200 and handshake.text.startswith("0{") and '"sid"' in handshake.text
 
 
-def test_production_without_a_secret_refuses_to_start(sqlite_template, tmp_path):
-    env = {**os.environ, "COORDINATOR_ENV": "production", "DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite3"}
-    env.pop("SECRET_KEY", None)
+def test_a_guessable_secret_refuses_to_start(sqlite_template, tmp_path):
+    env = {**os.environ, "COORDINATOR_ENV": "production", "DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite3",
+           "SECRET_KEY": "dev-only-secret-key-change-me"}
     result = subprocess.run([sys.executable, "wsgi.py"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=30)
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr

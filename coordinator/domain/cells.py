@@ -38,13 +38,9 @@ def blank(value: Any) -> bool:
 
 def to_int(value: Any) -> int:
     """A whole number from 12, 12.0, '12', '1,200', '１２' or '52万' (ten thousands)."""
-    if isinstance(value, bool):
+    if isinstance(value, bool) or isinstance(value, float) and not (math.isfinite(value) and value.is_integer()):
         raise ValueError(_("expected a whole number"))
-    if isinstance(value, int):
-        return _bounded(value, _("expected a whole number"))
-    if isinstance(value, float):
-        if not math.isfinite(value) or not value.is_integer():
-            raise ValueError(_("expected a whole number"))
+    if isinstance(value, (int, float)):
         return _bounded(int(value), _("expected a whole number"))
     text = _number_text(value, _("expected a whole number"))
     if match := WHOLE.fullmatch(text):

@@ -5,7 +5,8 @@ filters with the *_clause helpers; no service decides access by itself.
 """
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, exists, false, or_, select, true, update
+from sqlalchemy import ColumnElement, exists, false, or_, select, true
+from sqlalchemy.dialects import postgresql, sqlite
 
 from coordinator.domain import access
 from coordinator.domain.access_facts import (
@@ -200,7 +201,10 @@ def products_clause(actor: Actor) -> ColumnElement[bool]:
 
 def bump_epoch() -> None:
     """Move the access epoch on inside the caller's transaction: every process re-checks its /live sockets."""
-    db.session.execute(update(AccessEpoch).where(AccessEpoch.id == 1).values(epoch=AccessEpoch.epoch + 1))
+    insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
+    # An upsert: the row the migration made may be gone (a database emptied by hand) and must come back.
+    db.session.execute(insert(AccessEpoch).values(id=1, epoch=1).on_conflict_do_update(
+        index_elements=[AccessEpoch.id], set_={"epoch": AccessEpoch.epoch + 1}))
 
 
 def current_epoch() -> int:

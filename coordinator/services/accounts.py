@@ -21,8 +21,15 @@ from coordinator.services import access, audit
 
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9_.\-]{2,64}$")
 MIN_PASSWORD_LENGTH = 8
+# Werkzeug's memory-hard default; the test suite swaps in a cheap one (tests/conftest.py) to save minutes.
+PASSWORD_METHOD = "scrypt"
 # Compared against when the username is unknown, so timing does not tell whether it exists.
-_DUMMY_HASH = generate_password_hash("not-a-real-password")
+_DUMMY_HASH = generate_password_hash("not-a-real-password", method=PASSWORD_METHOD)
+
+
+def hash_password(password: str) -> str:
+    """A password's salted hash, as stored."""
+    return generate_password_hash(password, method=PASSWORD_METHOD)
 
 
 def create_user(username: str, role: str, password: str | None = None, streamer_handle: str | None = None,
@@ -49,7 +56,7 @@ def create_user(username: str, role: str, password: str | None = None, streamer_
     if streamer is not None and db.session.scalar(select(User.id).where(User.streamer_id == streamer.id)):
         raise Conflict(f"Streamer {streamer_handle!r} already has a user.", [FieldError("already bound", field="streamer")])
     user = User(username=username, role=role, streamer_id=streamer.id if streamer else None, is_admin=is_admin,
-                password_hash=generate_password_hash(password) if password else "")
+                password_hash=hash_password(password) if password else "")
     db.session.add(user)
     db.session.flush()
     if commit:

@@ -73,7 +73,7 @@ def product_names(actor: Actor, campaign_id: int) -> dict[int, str]:
     return {p.id: p.name for p in enrolment.campaign_products(campaign_id)}
 
 
-def hosts(actor: Actor, campaign_id: int) -> dict[int, Any]:
+def streamers_by_id(actor: Actor, campaign_id: int) -> dict[int, Any]:
     """The campaign's streamers by id, for the plan page."""
     changeable(actor, campaign_id)
     return {s.id: s for s in enrolment.campaign_streamers(campaign_id)}

@@ -54,12 +54,12 @@ def calendar(actor: Actor, settings: Settings, campaign_id: int, view: str, day:
         if row.status in ACTIVE:
             by_streamer.setdefault(row.streamer_id, []).append(scheduling.Slot(row.id, row.starts_at, row.ends_at))
         cells.setdefault((row.streamer_id, row.starts_at.astimezone(settings.zone).date()), []).append(row)
-    hosts = enrolment.campaign_streamers(campaign.id)
+    streamers = enrolment.campaign_streamers(campaign.id)
     if not access.allowed(actor, "campaign.read", facts):
-        hosts = [s for s in hosts if s.id in by_streamer or any(key[0] == s.id for key in cells)]
+        streamers = [s for s in streamers if s.id in by_streamer or any(key[0] == s.id for key in cells)]
     names = {p.id: p.name for p in enrolment.campaign_products(campaign.id)}
     return CalendarView(campaign, day, days_of(view, day), cells, scheduling.conflicting_ids(by_streamer, settings.min_gap),
-                        [s for s in hosts if streamer_id in (None, s.id)], hosts, names,
+                        [s for s in streamers if streamer_id in (None, s.id)], streamers, names,
                         access.allowed(actor, "campaign.change", facts))
 
 

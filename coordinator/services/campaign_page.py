@@ -40,8 +40,8 @@ class CampaignPage:
 
 def campaign_page(actor: Actor, campaign_id: int) -> CampaignPage:
     """The campaign page's data for this actor."""
-    access.require(actor, "campaign.create")  # the planning pages are the commissioners'
     campaign, facts = access.campaign_for(actor, "campaign.see", campaign_id)
+    access.require(actor, "campaign.create")  # the planning pages are the commissioners' (a host sees C elsewhere)
     full = access.allowed(actor, "campaign.read", facts)
     page = CampaignPage(campaign, facts, facts.team_role.value if facts.team_role else standing(actor, facts).value,
                         access.allowed(actor, "campaign.change", facts),

@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 
 from sqlalchemy import select
-from werkzeug.security import generate_password_hash
 
 from coordinator import clock
 from coordinator.domain.cells import to_windows
@@ -149,7 +148,7 @@ def _user(username: str, password: str, role: str, is_admin: bool = False, strea
         raise Conflict(f"The username {username!r} is taken by a user the demo did not make; rename that user first.")
     user.is_admin = user.is_admin or is_admin
     user.active = True
-    user.password_hash = generate_password_hash(password)
+    user.password_hash = accounts.hash_password(password)
     db.session.flush()
     return user
 

@@ -17,7 +17,7 @@ from coordinator.models import County, LiveSession, Pairing, Product, Streamer
 from coordinator.services import enrolment
 from coordinator.services.campaigns import campaign_for
 from coordinator.services.import_columns import PRODUCT_COLUMNS, STREAMER_COLUMNS
-from coordinator.services.spreadsheets import write_csv, write_xlsx
+from coordinator.services.spreadsheet_writing import write_csv, write_xlsx
 
 SHEETS = ("products", "streamers", "pairings", "sessions")
 TITLES = {"products": "产品", "streamers": "主播", "pairings": "配对", "sessions": "直播场次"}

@@ -31,7 +31,7 @@ class RunOutcome:
 
 def _engine_problem(settings: Settings, campaign: Campaign, kept: list[Pairing],
                     declined: list[Pairing]) -> engine.PairingProblem:
-    hosts = [s for s in enrolment.campaign_streamers(campaign.id) if s.archived_at is None]
+    streamers = [s for s in enrolment.campaign_streamers(campaign.id) if s.archived_at is None]
     products = [p for p in enrolment.campaign_products(campaign.id) if p.archived_at is None]
     counties = {c.id: c.name for c in db.session.scalars(select(County).where(
         County.id.in_({p.county_id for p in products})))}
@@ -40,15 +40,15 @@ def _engine_problem(settings: Settings, campaign: Campaign, kept: list[Pairing],
         ends_on=campaign.ends_at.astimezone(settings.zone).date(),
         min_agri=campaign.min_agri_products_per_session, max_products=campaign.max_products_per_session,
         expected_units_per_session=settings.expected_units_per_session)
-    host_ids, product_ids = {s.id for s in hosts}, {p.id for p in products}
+    streamer_ids, product_ids = {s.id for s in streamers}, {p.id for p in products}
     return engine.PairingProblem(
-        streamers=[engine.StreamerIn(s.id, s.followers, tuple(s.categories), s.platform, s.region) for s in hosts],
+        streamers=[engine.StreamerIn(s.id, s.followers, tuple(s.categories), s.platform, s.region) for s in streamers],
         products=[engine.ProductIn(p.id, p.county_id, counties[p.county_id], p.category, p.is_agricultural, p.stock,
                                    p.available_from, p.available_to) for p in products],
         rules=rules, weights=settings.pairing_weights,
-        fixed=[(p.streamer_id, p.product_id) for p in kept if p.streamer_id in host_ids and p.product_id in product_ids],
+        fixed=[(p.streamer_id, p.product_id) for p in kept if p.streamer_id in streamer_ids and p.product_id in product_ids],
         declined=[(p.streamer_id, p.product_id) for p in declined
-                  if p.streamer_id in host_ids and p.product_id in product_ids],
+                  if p.streamer_id in streamer_ids and p.product_id in product_ids],
     )
 
 
@@ -207,7 +207,7 @@ def board(actor: Actor, campaign_id: int) -> Board:
     cells = {(p.streamer_id, p.product_id): p for p in campaign_pairings(actor, campaign.id)}
     everything = access.allowed(actor, "campaign.read", facts)
     products = enrolment.campaign_products(campaign.id, None if everything else actor.county_ids)
-    hosts = enrolment.campaign_streamers(campaign.id)
+    streamers = enrolment.campaign_streamers(campaign.id)
     if not everything:
-        hosts = [s for s in hosts if any(key[0] == s.id for key in cells)]
-    return Board(campaign, hosts, products, cells, access.allowed(actor, "campaign.change", facts), everything)
+        streamers = [s for s in streamers if any(key[0] == s.id for key in cells)]
+    return Board(campaign, streamers, products, cells, access.allowed(actor, "campaign.change", facts), everything)

@@ -1,29 +1,19 @@
-"""Reading and writing spreadsheets (CSV and XLSX) as header + rows of cell values.
+"""Reading spreadsheets (CSV and XLSX) as header + rows of cell values (writing them: spreadsheet_writing).
 
-Reading trusts nothing a file declares: rows, columns, cell text, unpacked size and time are capped whatever
-the file says, and every way a file can be unreadable is a MalformedInput (TooLarge, 413, for sheer size).
-
-Writing types each cell by its Python value: str is text, never a formula (in CSV one beginning with = + - @,
-a tab or a carriage return gets a leading '); int and float are numbers; Decimal is an amount of money in
-yuan, a number shown as '#,##0.00' (two decimals in CSV); date and datetime are date and date-time cells
-(pass datetimes as the coordinator's wall time; a zone is dropped, not converted); a list is the lines of one
-text cell; None is empty; anything else is its str().
+Reading trusts nothing a file declares: rows, columns, cell text, unpacked size and time are capped, and every
+way a file can be unreadable is a MalformedInput (TooLarge, 413, for sheer size).
 """
 from __future__ import annotations
 
 import csv
 import io
-import math
 import time
 import zipfile
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
-from decimal import Decimal
-from typing import Any, Iterable, Sequence
+from typing import Any
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
+from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from coordinator.domain.errors import MalformedInput
@@ -31,6 +21,7 @@ from coordinator.domain.errors import MalformedInput
 MAX_ROWS = 20000
 # Rows a sheet may span, blank ones included; a row element further down ends the reading.
 MAX_SHEET_ROWS = 2 * MAX_ROWS + 1
+TOO_MANY_ROWS = f"At most {MAX_ROWS} rows can be imported at once."
 MAX_COLUMNS = 64
 MAX_CELL_CHARS = 5000
 # All the text of one file: a 2 MiB upload holds far less unless a workbook repeats one shared string everywhere.
@@ -41,8 +32,6 @@ MAX_COMPRESSION_RATIO = 100
 RATIO_CHECKED_FROM_BYTES = 1024 * 1024
 # openpyxl reads about 70 000 cells a second on two cores: a full 20 000-row product sheet takes 4 to 6 s.
 READ_SECONDS = 10.0
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-NUMBER_FORMATS = ((datetime, "yyyy-mm-dd hh:mm"), (date, "yyyy-mm-dd"), (Decimal, "#,##0.00"))
 
 
 class TooLarge(MalformedInput):
@@ -66,7 +55,7 @@ def read_table(filename: str, data: bytes) -> Sheet:
     name = (filename or "").lower()
     if name.endswith(".xlsx"):
         return _read_xlsx(data, _Budget())
-    if name.endswith(".csv") or name.endswith(".txt"):
+    if name.endswith((".csv", ".txt")):
         return _read_csv(data, _Budget())
     raise MalformedInput("Upload a .xlsx or .csv file.")
 
@@ -82,7 +71,7 @@ class _Budget:
     def check_time(self) -> None:
         """Refuse the file once reading it has taken too long."""
         if time.monotonic() > self.deadline:
-            raise MalformedInput(f"Reading the file took too long (over {READ_SECONDS:.0f} s); split it into smaller files.")
+            raise MalformedInput(f"Reading the file took too long (over {READ_SECONDS:.0f} s); split it up.")
 
     def table(self, rows: Iterable[Sequence[Any]]) -> Sheet:
         """The header and the rows with content, every cap checked as each row arrives."""
@@ -91,17 +80,16 @@ class _Budget:
         for number, row in enumerate(rows, start=1):
             self.row = number
             self.check_time()
-            if self.row > MAX_SHEET_ROWS:
-                raise MalformedInput(f"The sheet runs past row {MAX_SHEET_ROWS}; at most {MAX_ROWS} rows can be "
-                                     "imported at once.")
+            if number > MAX_SHEET_ROWS:
+                raise MalformedInput(TOO_MANY_ROWS)
             if header is None and _has_content(row[MAX_COLUMNS:]):
-                raise MalformedInput(f"The sheet has more than {MAX_COLUMNS} columns; at most {MAX_COLUMNS} can be read.")
-            cells = self._cells(row[:MAX_COLUMNS])
+                raise MalformedInput(f"A sheet may have at most {MAX_COLUMNS} columns.")
+            cells = _trimmed(self._cells(row[:MAX_COLUMNS]))  # openpyxl pads rows out to max_col
             if header is None:
                 header = [str(cell).strip() if cell is not None else "" for cell in cells]
             elif _has_content(cells):
                 if len(body) == MAX_ROWS:
-                    raise MalformedInput(f"At most {MAX_ROWS} rows can be imported at once.")
+                    raise MalformedInput(TOO_MANY_ROWS)
                 body.append((number, cells))
         if not header or not any(header):
             raise MalformedInput("The first row must hold the column names.")
@@ -111,8 +99,7 @@ class _Budget:
         lengths = [len(cell) if isinstance(cell, str) else 0 for cell in row]
         if max(lengths, default=0) > MAX_CELL_CHARS:
             column = get_column_letter(lengths.index(max(lengths)) + 1)
-            raise MalformedInput(f"Cell {column}{self.row} holds more than {MAX_CELL_CHARS} characters; at most "
-                                 f"{MAX_CELL_CHARS} can be read.")
+            raise MalformedInput(f"Cell {column}{self.row} holds more than {MAX_CELL_CHARS} characters.")
         self.chars += sum(lengths)
         if self.chars > MAX_TEXT_CHARS:
             raise MalformedInput(f"The file holds more than {MAX_TEXT_CHARS:,} characters of text; split it.")
@@ -134,34 +121,32 @@ class _TimedBytes(io.BytesIO):
 
 def _read_xlsx(data: bytes, budget: _Budget) -> Sheet:
     _refuse_bombs(data)
+    workbook = None
     try:
         workbook = load_workbook(_TimedBytes(data, budget), read_only=True, data_only=True)
-    except MalformedInput:
-        raise
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a damaged file
-        raise MalformedInput("The file is not a readable XLSX workbook.") from exc
-    try:
         # The bounds are ours: a sheet's declared dimension (A1:XFD1048576) never decides how much is read.
         rows = workbook.worksheets[0].iter_rows(max_row=MAX_SHEET_ROWS + 1, max_col=MAX_COLUMNS + 1, values_only=True)
         return budget.table(rows)
     except MalformedInput:
         raise
-    except Exception as exc:  # noqa: BLE001 - so does a damaged sheet, halfway through
-        raise MalformedInput(f"The XLSX workbook cannot be read after row {max(budget.row - 1, 0)}: it is damaged, "
-                             "or was not saved by a spreadsheet program.") from exc
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file, at opening or halfway through a sheet
+        where = f" after row {budget.row - 1}" if budget.row > 1 else ""
+        raise MalformedInput(f"The file is not a readable XLSX workbook{where}: it is damaged, or was not saved by a "
+                             "spreadsheet program.") from exc
     finally:
-        workbook.close()
+        if workbook is not None:
+            workbook.close()
 
 
 def _refuse_bombs(data: bytes) -> None:
     """Refuse a zip that would unpack to too much, from its directory alone, before anything is unpacked."""
     try:
         members = zipfile.ZipFile(io.BytesIO(data)).infolist()
-    except Exception as exc:  # noqa: BLE001 - zipfile too: BadZipFile, NotImplementedError, EOFError, struct.error
+    except Exception as exc:  # zipfile too: BadZipFile, NotImplementedError, EOFError, struct.error
         raise MalformedInput("The file is not a readable XLSX workbook.") from exc
     # zipfile stops at each member's declared size (and fails its CRC), so these sizes bound what is unpacked.
     if sum(member.file_size for member in members) > MAX_UNPACKED_BYTES:
-        raise TooLarge(f"The workbook unpacks to more than {MAX_UNPACKED_BYTES >> 20} MiB; split it into smaller files.")
+        raise TooLarge(f"The workbook unpacks to more than {MAX_UNPACKED_BYTES >> 20} MiB; split it up.")
     if any(member.file_size > max(RATIO_CHECKED_FROM_BYTES, MAX_COMPRESSION_RATIO * member.compress_size)
            for member in members):
         raise MalformedInput(f"The workbook is compressed more than {MAX_COMPRESSION_RATIO} to 1, as zip bombs are "
@@ -186,77 +171,11 @@ def _read_csv(data: bytes, budget: _Budget) -> Sheet:
         raise MalformedInput(f"The CSV file cannot be read at line {reader.line_num}: {exc}.") from exc
 
 
+def _trimmed(cells: list[Any]) -> list[Any]:
+    while cells and cells[-1] in (None, ""):
+        cells.pop()
+    return cells
+
+
 def _has_content(row: Iterable[Any]) -> bool:
     return any(cell not in (None, "") and str(cell).strip() for cell in row)
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, (list, tuple)):
-        return "\n".join(str(item) for item in value)
-    if isinstance(value, datetime):
-        return value.replace(tzinfo=None)
-    if value is None or isinstance(value, (str, int, float, Decimal, date)):
-        return value
-    return str(value)
-
-
-def _finite(number: float | Decimal) -> bool:
-    return number.is_finite() if isinstance(number, Decimal) else math.isfinite(number)
-
-
-def _put(cell, value: Any) -> None:
-    value = _plain(value)
-    if isinstance(value, (float, Decimal)) and not _finite(value):
-        value = str(value)  # XLSX has no number cell for infinity or NaN
-    if isinstance(value, str):
-        cell.value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
-        cell.data_type = "s"  # openpyxl makes a formula of any str beginning with =; this keeps it text
-        return
-    cell.value = value
-    for kind, number_format in NUMBER_FORMATS:
-        if isinstance(value, kind):
-            cell.number_format = number_format
-            return
-
-
-def write_xlsx(sheets: list[tuple[str, list[str], list[list[Any]]]]) -> bytes:
-    """An XLSX workbook with one sheet per (title, header, rows), header bold and frozen, cells typed as above."""
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    bold = Font(bold=True)
-    for title, header, rows in sheets:
-        sheet = workbook.create_sheet(title[:31])
-        for row_number, row in enumerate([header, *rows], start=1):
-            for column, value in enumerate(row, start=1):
-                _put(sheet.cell(row=row_number, column=column), value)
-        for index, name in enumerate(header, start=1):
-            sheet.cell(row=1, column=index).font = bold
-            sheet.column_dimensions[get_column_letter(index)].width = max(10, min(40, len(str(name)) * 2 + 4))
-        sheet.freeze_panes = "A2"
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
-
-
-def _csv_cell(value: Any) -> Any:
-    value = _plain(value)
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.isoformat(sep=" ", timespec="seconds" if value.second or value.microsecond else "minutes")
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Decimal) and value.is_finite():
-        return f"{value:.2f}" if value.as_tuple().exponent >= -2 else f"{value:f}"
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
-
-def write_csv(header: list[str], rows: list[list[Any]]) -> bytes:
-    """UTF-8 CSV with a BOM, so spreadsheet programs open the Chinese text correctly; cells typed as above."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    for row in [header, *rows]:
-        writer.writerow([_csv_cell(value) for value in row])
-    return out.getvalue().encode("utf-8-sig")

@@ -118,7 +118,8 @@ class KeyForm(FlaskForm):
     """A new ingest key: the platform's name and the campaigns it posts sales for."""
 
     name = StringField(_l("Platform name"), validators=[DataRequired(), Length(max=120)])
-    campaign_ids = SelectMultipleField(_l("Campaigns it posts sales for"), coerce=int, validate_choice=True)
+    # The service decides which campaigns the caller may name (403 for others), not the list of choices.
+    campaign_ids = SelectMultipleField(_l("Campaigns it posts sales for"), coerce=int, validate_choice=False)
     every_campaign = BooleanField(_l("Every campaign (admins only)"))
 
 

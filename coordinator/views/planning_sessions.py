@@ -135,5 +135,5 @@ def plan_sessions(campaign_id: int):
         show_errors(form, error)
         proposals = []
     return render_template("planning/plan.html", campaign=autoplan.campaign_of(actor(), campaign_id),
-                           proposals=proposals, hosts=autoplan.hosts(actor(), campaign_id),
+                           proposals=proposals, streamers=autoplan.streamers_by_id(actor(), campaign_id),
                            names=autoplan.product_names(actor(), campaign_id), form=form, as_local=as_local)

@@ -1,80 +1,82 @@
-"""The role-by-endpoint matrix: every route in the URL map, for every actor, answers as tests/access/expected.py says.
+"""The access matrix: every route of the URL map, as every actor, answers as the README's policy table says.
 
-Actors: anonymous; the demo's commissioner (owner); a commissioner of another county (outsider); the demo host;
-another host (owner of the pairing, session and profile the URLs name); the war-room screen token and a revoked
-API token used as bearer tokens. Cells marked "ok" are changes the actor may make and are not re-run here; every
-other cell is sent, and afterwards nothing in the database has changed.
+Expectations come from the table (tests/access/policy.py reads it), never from the code's answers. Each cell
+sends a body that is valid for the caller the rule allows. An allowed change is checked by its effect in the
+database, then the database is put back; a refused one (and any read) must leave every table as it was.
+
+On SQLite every cell is sent. On PostgreSQL the refusals and reads are (allowed changes would need the database
+put back after each, which SQLite's backup does in milliseconds); the policy's SQL filters run on both.
 """
 from __future__ import annotations
 
+import sqlite3
+from contextlib import closing
+
 from coordinator.extensions import db
-from tests.access.expected import ACTORS as TABLE_ACTORS, EXPECTED
-from tests.access.matrix import MUTATING, key, page_clients, routes, send
-from tests.access.world import ACTORS, build, fingerprint
+from tests.access.effects import differences, dump
+from tests.access.matrix import MUTATING, expected, page_clients, route_keys, send
+from tests.access.policy import UNIVERSAL, table
+from tests.access.routes import ROUTES
+from tests.access.world import ACTORS, build
 
 
-def test_every_route_is_in_the_matrix(app):
-    names = {key(method, rule) for method, rule in routes(app)}
-    assert TABLE_ACTORS == ACTORS
-    assert sorted(names - EXPECTED.keys()) == [], "new routes: regenerate tests/access/expected.py and review it"
-    assert sorted(EXPECTED.keys() - names) == [], "routes gone: regenerate tests/access/expected.py"
+def test_every_route_is_in_the_matrix_once(app):
+    keys = [route.key.split(" [")[0] for route in ROUTES]
+    assert sorted(route_keys(app) - set(keys)) == [], "new routes: add them to tests/access/routes.py"
+    assert sorted(set(keys) - route_keys(app)) == [], "routes gone: take them out of tests/access/routes.py"
+    assert len({route.key for route in ROUTES}) == len(ROUTES)
 
 
-def test_each_actor_gets_the_expected_answer_and_forbidden_changes_change_nothing(app, clock):
+def test_every_rule_a_route_follows_is_in_the_readme_table():
+    rules = set(table()) | set(UNIVERSAL)
+    assert sorted({route.rule for route in ROUTES} - rules) == []
+    assert sorted(set(table()) - {route.rule for route in ROUTES}) == [], "README rules no route follows"
+
+
+def _restore(path: str, pristine: sqlite3.Connection) -> None:
+    db.session.remove()
+    db.engine.dispose()
+    with closing(sqlite3.connect(path)) as live:
+        pristine.backup(live)
+
+
+def test_each_actor_gets_what_the_policy_table_says(app, clock):
     with app.app_context():
         world = build()
-        before = fingerprint()
-    clients = page_clients(app, world)
+    clients = page_clients(app)
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    full = uri.startswith("sqlite")
+    pristine = sqlite3.connect(":memory:")
+    if full:
+        with app.app_context():
+            db.engine.dispose()
+        with closing(sqlite3.connect(uri.removeprefix("sqlite:///"))) as live:
+            live.backup(pristine)
     wrong, sent = [], 0
-    for method, rule in routes(app):
-        expected = EXPECTED[key(method, rule)].split()
-        for actor, status in zip(ACTORS, expected):
-            if status == "ok" and method in MUTATING:
+    for route in ROUTES:
+        api = route.rule_path.startswith("/api/")
+        for actor in ACTORS:
+            sign, status = expected(route, actor, api)
+            changes = route.method in MUTATING
+            if changes and sign == "✓" and not full:
                 continue
-            got = send(app, clients, world, actor, method, rule)
+            with app.app_context():
+                before = dump() if changes else None
+                got = send(app, clients, world, route, actor)
+                after = dump() if changes else None
             sent += 1
-            if str(got) != status:
-                wrong.append(f"{method} {rule} as {actor}: expected {status}, got {got}")
-    assert not wrong, "\n".join(wrong)
-    assert sent > 700
-    with app.app_context():
-        db.session.remove()
-        assert fingerprint() == before, "a request the matrix expects to be refused changed the database"
-
-
-def test_no_cell_of_the_matrix_is_a_server_error():
-    assert not [name for name, row in EXPECTED.items() if any(s.startswith("5") for s in row.split())]
-
-
-# What a host may use; every other route is the commissioners' (or a capability URL, or signed by a platform).
-FOR_HOSTS = {
-    "GET /", "GET /account/tokens", "POST /account/tokens", "POST /account/tokens/<int:token_id>/revoke",
-    "POST /account/sign-out-others",
-    "POST /language", "GET /api/v1/me", "GET /api/v1/me/pairings", "GET /api/v1/me/sessions", "GET /api/v1/me/tokens",
-    "POST /api/v1/me/tokens", "POST /api/v1/me/tokens/<int:token_id>/revoke", "GET /api/v1/openapi.json",
-    "GET /api/v1/campaigns", "GET /api/v1/campaigns/<int:campaign_id>", "GET /api/v1/campaigns/<int:campaign_id>/tally",
-    "GET /api/v1/campaigns/<int:campaign_id>/pairings", "GET /api/v1/sessions",
-    "GET /my/products/<int:product_id>", "GET /my/profile", "POST /my/profile",
-}
-# Routes naming the other host's pairing, session or profile: theirs to use, never the host's.
-OTHER_HOSTS = {
-    "POST /api/v1/pairings/<int:pairing_id>/accept", "POST /api/v1/pairings/<int:pairing_id>/decline",
-    "GET /api/v1/sessions/<int:session_id>", "GET /api/v1/sessions/<int:session_id>/tally",
-    "GET /api/v1/streamers/<int:streamer_id>", "PATCH /api/v1/streamers/<int:streamer_id>",
-    "POST /my/pairings/<int:pairing_id>/<any(accept, decline):answer>", "GET /my/sessions/<int:session_id>/live",
-}
-CAPABILITY_OR_SIGNED = {"GET /calendar/<token>.ics", "GET /screen/<token>", "GET /screen/<token>/scopes.json",
-                        "GET /screen/<token>/series.json", "GET /login/link/<token>", "POST /login/link/<token>",
-                        "POST /api/v1/sales"}
-
-
-def test_a_host_reaches_nothing_of_the_commissioners_nor_of_another_host():
-    host, other = ACTORS.index("host"), ACTORS.index("other_host")
-    for name, row in EXPECTED.items():
-        statuses = row.split()
-        if name in FOR_HOSTS or name in CAPABILITY_OR_SIGNED:
-            continue
-        if name in OTHER_HOSTS:
-            assert statuses[other] in ("200", "ok", "422"), name  # 422: the empty body the matrix sends
-        assert statuses[host] in ("403", "404", "422"), name
-        assert statuses[host] != "422" or name in OTHER_HOSTS, name
+            cell = f"{route.key} as {actor} ({sign})"
+            if got != status:
+                wrong.append(f"{cell}: expected {status}, got {got}")
+            if not changes:
+                continue
+            if sign == "✓":
+                if not route.effect(before, after, world):
+                    wrong.append(f"{cell}: allowed, but its effect is missing (changed: {differences(before, after)})")
+            elif after != before:
+                wrong.append(f"{cell}: refused, yet it changed {differences(before, after)}")
+            if after != before and full:
+                with app.app_context():
+                    _restore(uri.removeprefix("sqlite:///"), pristine)
+    assert not wrong, f"{len(wrong)} of {sent} cells disagree with the policy table:\n" + "\n".join(wrong)
+    assert sent > (1500 if full else 1000)

@@ -9,9 +9,12 @@ import requests
 from coordinator.domain.ingest import signature_for
 from coordinator.extensions import db
 from tests import databases
-from tests.access.matrix import MUTATING, csrf_token, logged_in, page_clients, routes, url_for_cell
-from tests.access.world import build, fingerprint
+from tests.access.effects import dump
+from tests.access.matrix import MUTATING, csrf_token, logged_in, page_clients, url
+from tests.access.routes import ROUTES
+from tests.access.world import build
 from tests.servers import ServerProcess, load_demo
+
 
 @pytest.fixture
 def app_config():
@@ -21,23 +24,26 @@ def app_config():
 def test_every_state_changing_page_refuses_a_post_without_its_csrf_token(app, clock):
     with app.app_context():
         world = build()
-        before = fingerprint()
-    people = {actor: logged_in(app, *world.logins[actor]) for actor in ("owner", "host")}
-    posts = [rule for method, rule in routes(app) if method in MUTATING and not rule.startswith("/api/")]
-    assert len(posts) > 25
-    for rule in posts:
+    people = {actor: logged_in(app, actor) for actor in ("owner", "admin", "host")}
+    with app.app_context():
+        before = dump()
+    posts = [route for route in ROUTES if route.method in MUTATING and not route.rule_path.startswith("/api/")]
+    assert len(posts) > 40
+    for route in posts:
         for actor, client in people.items():
-            response = client.post(url_for_cell(rule, world), data={"name": "x"})
-            assert response.status_code == 400, (rule, actor, response.status_code)
+            with app.app_context():
+                body = route.form(world, actor) if route.form else {"name": "x"}
+            response = client.post(url(route, world), data=body)
+            assert response.status_code == 400, (route.key, actor, response.status_code)
     with app.app_context():
         db.session.remove()
-        assert fingerprint() == before
+        assert dump() == before
 
 
 def test_the_api_called_from_a_logged_in_page_needs_the_csrf_token_too(app, clock):
     with app.app_context():
         world = build()
-    owner = logged_in(app, *world.logins["owner"])
+    owner = logged_in(app, "owner")
     campaign = {"name": "x", "starts_at": "2026-12-01T00:00:00+08:00", "ends_at": "2026-12-02T00:00:00+08:00"}
     assert owner.post("/api/v1/campaigns", json=campaign).status_code == 400
     token = csrf_token(owner.get("/campaigns/new").get_data(as_text=True))
@@ -47,12 +53,13 @@ def test_the_api_called_from_a_logged_in_page_needs_the_csrf_token_too(app, cloc
 def test_every_answer_carries_the_security_headers(app, clock):
     with app.app_context():
         world = build()
-    clients = page_clients(app, world)
-    gets = [rule for method, rule in routes(app) if method == "GET"]
-    for rule in gets:
-        url = url_for_cell(rule, world)
-        headers = {"Authorization": f"Bearer {world.tokens['owner']}"} if url.startswith("/api/") else {}
-        response = clients["owner"].get(url, headers=headers)
+    clients = page_clients(app)
+    gets = [route for route in ROUTES if route.method == "GET"]
+    for route in gets:
+        target = url(route, world)
+        headers = {"Authorization": f"Bearer {world.tokens['owner']}"} if target.startswith("/api/") else {}
+        response = clients["owner"].get(target, headers=headers)
+        rule = route.key
         csp = response.headers.get("Content-Security-Policy", "")
         assert "frame-ancestors 'none'" in csp and "script-src 'self'" in csp and "unsafe-inline" not in csp, rule
         assert response.headers.get("X-Content-Type-Options") == "nosniff", rule

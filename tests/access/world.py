@@ -1,97 +1,126 @@
-"""The people and objects of the access matrix: the demo, plus an outsider commissioner and a second host."""
+"""The people and objects of the access matrix, each actor standing in one relation to campaign C.
+
+admin · owner (of C and draft D, assigned to county A) · editor and viewer (on both teams, no county) ·
+partner (county B, whose products are enrolled in C) · outsider (county Z, nothing in C) · manager (registered
+the hosts, nothing in C) · host (S1, enrolled in C, paired and scheduled there) · other_host (S2, in campaign E
+only) · screen (C's screen link) · revoked (a revoked API token) · anonymous.
+"""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
+from datetime import timedelta
 
-from sqlalchemy import func, select
-
+from coordinator import clock
 from coordinator.extensions import db
 from coordinator.models import (
-    ApiToken, AuditEntry, Campaign, CommissionerCounty, County, IngestKey, LiveSession, LoginLink, Pairing, Product,
-    SaleEvent, ScreenToken, Streamer, User,
+    Campaign, CampaignMember, CampaignProduct, CampaignStreamer, CommissionerCounty, County, IngestKey,
+    IngestKeyCampaign, LineupItem, LiveSession, LoginLink, Pairing, Product, ScreenToken, Streamer,
 )
-from coordinator.services import accounts, demo, ical, login_links
+from coordinator.edge import settings
+from coordinator.services import access, accounts, ical, keys, login_links, screen_links
 
 PASSWORD = "correct horse battery"
-ACTORS = ("anonymous", "owner", "outsider", "host", "other_host", "screen", "revoked")
+USERS = ("admin", "owner", "editor", "viewer", "partner", "outsider", "manager", "host", "other_host")
+ACTORS = ("anonymous", *USERS, "screen", "revoked")
 
 
 @dataclass
 class World:
-    """Ids to put in URLs, and credentials for each actor."""
+    """Ids to put in URLs and bodies, and credentials for each actor."""
 
     ids: dict[str, int]
     tokens: dict[str, str]
-    logins: dict[str, tuple[str, str]]
     screen_token: str
-    ical_token: str = ""
-    extra: dict = field(default_factory=dict)
+    ical_token: str
+    own_products: dict[str, int] = field(default_factory=dict)
+
+    def own_product(self, actor: str) -> int:
+        """The product an actor would enrol: one of their own counties', else the owner's."""
+        return self.own_products.get(actor, self.ids["PA2"])
+
+
+def _product(key: str, county: County, category: str = "fruit", agricultural: bool = True) -> Product:
+    row = Product(county_id=county.id, name=f"{county.name}{key}", sku=f"SKU-{key}", category=category,
+                  price_fen=2990, stock=5000, is_agricultural=agricultural)
+    db.session.add(row)
+    return row
+
+
+def _streamer(handle: str, manager_id: int) -> Streamer:
+    row = Streamer(handle=handle, display_name=handle, platform="douyin", followers=50_000, categories=["fruit"],
+                   manager_id=manager_id)
+    db.session.add(row)
+    return row
 
 
 def build() -> World:
-    """Load the demo, add an outsider commissioner with their own county and a second host, pair both hosts."""
-    logins = demo.load()
-    campaign = db.session.get(Campaign, logins.campaign_id)
-    owner = db.session.scalar(select(User).where(User.username == logins.commissioner[0]))
-    host = db.session.scalar(select(User).where(User.username == logins.streamer[0]))
-    other_streamer = db.session.scalar(select(Streamer).where(Streamer.id != host.streamer_id).order_by(Streamer.id))
-    other_host = accounts.create_user("other_host", "streamer", PASSWORD, streamer_handle=other_streamer.handle)
-    far_county = County(name="远方县", province="远方省")
-    db.session.add(far_county)
+    """Make the world in the database and return its ids and credentials."""
+    now = clock.now()
+    users = {name: accounts.create_user(name, "commissioner", PASSWORD, is_admin=name == "admin", commit=False)
+             for name in USERS if "host" not in name}
+    counties = {k: County(name=n, province=p) for k, n, p in (
+        ("A", "宜君县", "陕西省"), ("B", "普安县", "贵州省"), ("Z", "寻乌县", "江西省"), ("E0", "礼县", "甘肃省"))}
+    db.session.add_all(counties.values())
     db.session.flush()
-    outsider = accounts.create_user("outsider", "commissioner", PASSWORD)
-    db.session.add(CommissionerCounty(user_id=outsider.id, county_id=far_county.id))
-    product = db.session.scalar(select(Product).order_by(Product.id))
-    pairings = {}
-    for name, streamer_id in (("host", host.streamer_id), ("other_host", other_streamer.id)):
-        row = db.session.scalar(select(Pairing).where(Pairing.campaign_id == campaign.id,
-                                                      Pairing.streamer_id == streamer_id))
-        if row is None:
-            row = Pairing(campaign_id=campaign.id, streamer_id=streamer_id, product_id=product.id, score=1.0,
-                          reasons=[], status="proposed", source="engine")
-            db.session.add(row)
-            db.session.flush()
-        pairings[name] = row.id
+    for name, key in (("owner", "A"), ("owner", "E0"), ("partner", "B"), ("outsider", "Z")):
+        db.session.add(CommissionerCounty(user_id=users[name].id, county_id=counties[key].id))
+    products = {k: _product(k, counties[k[1]]) for k in ("PA1", "PA2", "PA3", "PA4", "PB1", "PB2", "PB3", "PZ")}
+    streamers = {k: _streamer(k.lower(), users["manager" if k != "S2" and k != "S5" else "admin"].id)
+                 for k in ("S1", "S2", "S3", "S4", "S5")}
+    db.session.flush()
+    users["host"] = accounts.create_user("host", "streamer", PASSWORD, streamer_handle="s1", commit=False)
+    users["other_host"] = accounts.create_user("other_host", "streamer", PASSWORD, streamer_handle="s2", commit=False)
+    window = {"starts_at": now - timedelta(days=1), "ends_at": now + timedelta(days=13)}
+    campaigns = {"C": Campaign(name="多一件农产品", status="published", owner_id=users["owner"].id, **window),
+                 "D": Campaign(name="草稿活动", status="draft", owner_id=users["owner"].id, **window),
+                 "E": Campaign(name="另一场活动", status="published", owner_id=users["admin"].id, **window)}
+    db.session.add_all(campaigns.values())
+    db.session.flush()
+    for key in ("C", "D"):
+        db.session.add_all([CampaignMember(campaign_id=campaigns[key].id, user_id=users["editor"].id, role="editor"),
+                            CampaignMember(campaign_id=campaigns[key].id, user_id=users["viewer"].id, role="viewer")])
+    for campaign, product in (("C", "PA1"), ("C", "PB1"), ("C", "PB2"), ("E", "PA4")):
+        db.session.add(CampaignProduct(campaign_id=campaigns[campaign].id, product_id=products[product].id))
+    for campaign, streamer in (("C", "S1"), ("C", "S4"), ("E", "S2")):
+        db.session.add(CampaignStreamer(campaign_id=campaigns[campaign].id, streamer_id=streamers[streamer].id))
+    pairings = {"P_host": Pairing(campaign_id=campaigns["C"].id, streamer_id=streamers["S1"].id,
+                                  product_id=products["PA1"].id, status="proposed", source="engine", reasons=[]),
+                "P_other": Pairing(campaign_id=campaigns["E"].id, streamer_id=streamers["S2"].id,
+                                   product_id=products["PA4"].id, status="proposed", source="engine", reasons=[])}
+    db.session.add_all(pairings.values())
+    start = (now + timedelta(days=2)).replace(hour=11, minute=0, second=0, microsecond=0)
+    sessions = {"SS_host": LiveSession(campaign_id=campaigns["C"].id, streamer_id=streamers["S1"].id, starts_at=start,
+                                       ends_at=start + timedelta(hours=2), status="scheduled", title="夜场"),
+                "SS_other": LiveSession(campaign_id=campaigns["E"].id, streamer_id=streamers["S2"].id,
+                                        starts_at=start, ends_at=start + timedelta(hours=2), status="scheduled")}
+    sessions["SS_host"].lineup = [LineupItem(product_id=products["PA1"].id, position=0),
+                                  LineupItem(product_id=products["PB1"].id, position=1)]
+    sessions["SS_other"].lineup = [LineupItem(product_id=products["PA4"].id, position=0)]
+    db.session.add_all(sessions.values())
     db.session.commit()
-    other_session = db.session.scalar(select(LiveSession.id).where(LiveSession.streamer_id == other_streamer.id))
-    login_links.create_link(owner, other_streamer.id)
-    revoked = accounts.issue_api_token(owner, "revoked")
-    accounts.revoke_api_token(owner, db.session.scalar(select(func.max(ApiToken.id))))
-    tokens = {"owner": logins.api_token, "outsider": accounts.issue_api_token(outsider, "matrix"),
-              "host": accounts.issue_api_token(host, "matrix"), "other_host": accounts.issue_api_token(other_host, "matrix"),
-              "revoked": revoked, "screen": logins.screen_path.rsplit("/", 1)[1]}
-    ids = {"campaign_id": campaign.id, "county_id": product.county_id, "product_id": product.id,
-           "streamer_id": other_streamer.id, "pairing_id": pairings["other_host"],
-           "session_id": other_session, "key_id": db.session.scalar(select(func.min(IngestKey.id))),
-           "token_id": db.session.scalar(select(func.min(ApiToken.id)).where(ApiToken.user_id == owner.id)),
-           "screen_id": db.session.scalar(select(func.min(ScreenToken.id))), "item_id": product.id,
-           "link_id": db.session.scalar(select(func.min(LoginLink.id)))}
-    return World(ids, tokens, {"owner": logins.commissioner, "outsider": ("outsider", PASSWORD),
-                               "host": logins.streamer, "other_host": ("other_host", PASSWORD)},
-                 tokens["screen"], ical.feed_token(host.streamer_id), {"pairings": pairings})
+    return _credentials(users, counties, products, streamers, campaigns, pairings, sessions)
 
 
-def fingerprint() -> tuple[int, ...]:
-    """Counts and the newest change of everything a forbidden request might touch."""
-    models = (County, Product, Streamer, Campaign, Pairing, LiveSession, SaleEvent, AuditEntry, IngestKey,
-              ScreenToken, ApiToken, LoginLink, User)
-    counts = tuple(db.session.scalar(select(func.count()).select_from(m)) for m in models)
-    states = tuple(db.session.execute(select(Pairing.id, Pairing.status, Pairing.decline_reason).order_by(Pairing.id)).all())
-    sessions = tuple(db.session.execute(select(LiveSession.id, LiveSession.status, LiveSession.starts_at)
-                                        .order_by(LiveSession.id)).all())
-    keys_state = tuple(db.session.execute(select(IngestKey.id, IngestKey.revoked_at, IngestKey.secret)).all())
-    tokens = tuple(db.session.execute(select(ApiToken.id, ApiToken.revoked_at)).all())
-    screens = tuple(db.session.execute(select(ScreenToken.id, ScreenToken.revoked_at)).all())
-    screens += tuple(db.session.execute(select(LoginLink.id, LoginLink.revoked_at, LoginLink.used_at)).all())
-    rows = tuple(tuple(db.session.execute(select(m.id, m.archived_at)).all()) for m in (Product, Streamer))
-    logins = tuple(db.session.execute(select(User.id, User.login_generation).order_by(User.id)).all())
-    return counts + (hash(states), hash(sessions), hash(keys_state), hash(tokens), hash(screens), hash(rows),
-                     hash(logins))
-
-
-def fill(rule: str, ids: dict[str, int]) -> str:
-    """A URL for a rule: each <int:x> from ids, each <any(a, b):x> as its first choice."""
-    url = re.sub(r"<int:(\w+)>", lambda m: str(ids[m.group(1)]), rule)
-    url = re.sub(r"<any\(([\w, ]+)\):\w+>", lambda m: m.group(1).split(",")[0].strip(), url)
-    return url
+def _credentials(users, counties, products, streamers, campaigns, pairings, sessions) -> World:
+    actors = {name: access.actor_for(user) for name, user in users.items()}
+    key, _secret = keys.create_ingest_key(actors["owner"], "淘宝直播", [campaigns["C"].id])
+    keys.create_ingest_key(actors["admin"], "every campaign")
+    screen, screen_token = screen_links.create_screen_token(actors["owner"], campaigns["C"].id, "war room")
+    login_links.create_link(actors["manager"], settings(), streamers["S1"].id)
+    tokens = {name: accounts.issue_api_token(actors[name], "matrix")[1] for name in USERS}
+    spare, _token = accounts.issue_api_token(actors["owner"], "spare")
+    revoked, revoked_token = accounts.issue_api_token(actors["owner"], "revoked")
+    accounts.revoke_api_token(actors["owner"], revoked.id)
+    tokens.update(screen=screen_token, revoked=revoked_token)
+    ids = {**{k: v.id for k, v in counties.items()}, **{k: v.id for k, v in products.items()},
+           **{k: v.id for k, v in streamers.items()}, **{k: v.id for k, v in campaigns.items()},
+           **{k: v.id for k, v in pairings.items()}, **{k: v.id for k, v in sessions.items()},
+           **{f"user:{k}": v.id for k, v in users.items()},
+           "K": key.id, "SC": screen.id, "T": spare.id,
+           "LL": db.session.query(LoginLink.id).scalar()}
+    own = {"admin": products["PA2"].id, "owner": products["PA2"].id, "partner": products["PB3"].id,
+           "outsider": products["PZ"].id}
+    assert db.session.query(IngestKeyCampaign).count() == 1 and db.session.query(IngestKey).count() == 2
+    assert db.session.query(ScreenToken).count() == 1
+    return World(ids, tokens, screen_token, ical.feed_token(settings(), db.session.get(Streamer, streamers["S1"].id)),
+                 own)

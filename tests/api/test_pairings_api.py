@@ -7,10 +7,11 @@ import pytest
 
 from coordinator.extensions import db
 from coordinator.models import Product
-from coordinator.services import accounts, demo
+from coordinator.services import demo
 from tests.api.test_foundation_api import assert_problem
 from tests.api.test_planning_api import DOUBLE_11, HOST
-from tests.factories import bearer
+from tests.factories import api_token, bearer
+from coordinator.edge import settings
 
 
 @pytest.fixture
@@ -18,11 +19,11 @@ def demo_campaign(app, clock):
     """The demo campaign (two weeks from 22 November), a commissioner token and the demo streamer's token."""
     clock.current = clock.current.replace(day=22)  # passion fruit's season ended on 15 November
     with app.app_context():
-        logins = demo.load()
+        logins = demo.load(settings())
         from coordinator.models import User
 
         host = db.session.query(User).filter_by(username=logins.streamer[0]).one()
-        host_token = accounts.issue_api_token(host, "phone")
+        host_token = api_token(host)
         return logins.campaign_id, {"Authorization": f"Bearer {logins.api_token}"}, \
             {"Authorization": f"Bearer {host_token}"}, host.streamer_id
 
@@ -77,7 +78,7 @@ def test_streamers_answer_only_their_own_pairings(app, client, demo_campaign):
     campaign_id, admin, host, streamer_id = demo_campaign
     rows = client.post(f"/api/v1/campaigns/{campaign_id}/pairings/auto", headers=admin).get_json()["pairings"]
     foreign = next(p for p in rows if p["streamer_id"] != streamer_id)
-    assert_problem(client.post(f"/api/v1/pairings/{foreign['id']}/accept", headers=host), 403)
+    assert_problem(client.post(f"/api/v1/pairings/{foreign['id']}/accept", headers=host), 404)  # another host's pairing is not disclosed
     assert_problem(client.post(f"/api/v1/campaigns/{campaign_id}/pairings/auto", headers=host), 403)
     assert_problem(client.post(f"/api/v1/pairings/{foreign['id']}/accept", headers=admin), 403)
     assert_problem(client.post("/api/v1/pairings/99999/accept", headers=host), 404)

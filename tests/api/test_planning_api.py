@@ -113,7 +113,7 @@ def test_roles_and_credentials(app, client, admin, county_id):
     assert_problem(client.post("/api/v1/counties", json={"name": "Pu'an", "province": "Guizhou"}, headers=host), 403)
     assert_problem(client.get("/api/v1/products", headers=host), 403)
     assert client.get(f"/api/v1/streamers/{streamer_id}", headers=host).status_code == 200
-    assert_problem(client.get(f"/api/v1/streamers/{other_id}", headers=host), 403)
+    assert_problem(client.get(f"/api/v1/streamers/{other_id}", headers=host), 404)  # another host: not disclosed
     edited = client.patch(f"/api/v1/streamers/{streamer_id}", json={"categories": ["fruit", "tea"]}, headers=host)
     assert edited.status_code == 200 and edited.get_json()["categories"] == ["fruit", "tea"]
     assert_problem(client.patch(f"/api/v1/streamers/{streamer_id}", json={"followers": 9_000_000}, headers=host), 403)
@@ -124,7 +124,14 @@ def test_roles_and_credentials(app, client, admin, county_id):
 def test_commissioners_see_only_their_counties(app, client, admin, county_id):
     product_id = client.post("/api/v1/products", json={**APPLE, "county_id": county_id}, headers=admin).get_json()["id"]
     local = bearer(app, "puan_office", "commissioner")
-    own = client.post("/api/v1/counties", json={"name": "Pu'an", "province": "Guizhou"}, headers=local).get_json()
+    me = client.get("/api/v1/me", headers=local).get_json()["id"]
+    # Counties are the admins': a commissioner may not register one (and so assign themself to it).
+    assert_problem(client.post("/api/v1/counties", json={"name": "Pu'an", "province": "Guizhou"}, headers=local), 403)
+    own = client.post("/api/v1/counties", json={"name": "Pu'an", "province": "Guizhou"}, headers=admin).get_json()
+    assert client.get("/api/v1/counties", headers=local).get_json()["items"] == []
+    assert client.post(f"/api/v1/counties/{own['id']}/commissioners", json={"user_id": me}, headers=admin).status_code == 201
+    assert_problem(client.post(f"/api/v1/counties/{own['id']}/commissioners", json={"user_id": me}, headers=admin), 409)
+    assert_problem(client.post(f"/api/v1/counties/{county_id}/commissioners", json={"user_id": me}, headers=local), 404)
     assert [c["name"] for c in client.get("/api/v1/counties", headers=local).get_json()["items"]] == ["Pu'an"]
     assert_problem(client.get(f"/api/v1/products/{product_id}", headers=local), 404)
     assert_problem(client.patch(f"/api/v1/products/{product_id}", json={"stock": 1}, headers=local), 404)

@@ -27,6 +27,7 @@ ZONE = ZoneInfo("Asia/Shanghai")
 DESK = {"width": 1280, "height": 900}
 PHONE = {"width": 360, "height": 740}
 COMMISSIONER = ("zhang", "county-office-1")
+COUNTIES = (("宜君县", "陕西省", "2021年网上卖出农产品超过1亿元"), ("寻乌县", "江西省", "6100户农民做电商，客服县雇用350名本地人"))
 EVENINGS = "; ".join(f"{day} 18:00-23:00" for day in ("周一", "周二", "周三", "周四", "周五", "周六", "周日"))
 
 
@@ -39,14 +40,23 @@ def flask(url: str, *args: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def night(sqlite_template, tmp_path_factory):
-    """An empty server with one commissioner, an ingest key for the sales platform, and the embedded scheduler
-    reminding hosts five minutes before a session."""
+    """An empty server with one commissioner, assigned by the programme's admin to two counties, an ingest key for
+    the sales platform, and the embedded scheduler reminding hosts five minutes before a session."""
     folder = tmp_path_factory.mktemp("night")
     url = databases.copy_sqlite(sqlite_template, folder / "night.sqlite3")
     token = flask(url, "create-user", COMMISSIONER[0], "--role", "commissioner", "--password", COMMISSIONER[1])[-1]
+    admin = {"Authorization": "Bearer " + flask(url, "create-user", "chief", "--role", "commissioner", "--admin")[-1]}
     key_id, secret = flask(url, "ingest-key", "taobao-live")[-1].split()
     server = ServerProcess(url, SCHEDULER_MODE="embedded", REMINDER_LEAD_MINUTES="5").start()
-    yield server, url, {"Authorization": f"Bearer {token}"}, (key_id, secret), folder
+    api = {"Authorization": f"Bearer {token}"}
+    me = requests.get(server.url + "/api/v1/me", headers=api, timeout=10).json()["id"]
+    for name, province, story in COUNTIES:
+        county = requests.post(server.url + "/api/v1/counties", json={"name": name, "province": province,
+                                                                     "story": story}, headers=admin, timeout=10)
+        assigned = requests.post(f"{server.url}/api/v1/counties/{county.json()['id']}/commissioners",
+                                 json={"user_id": me}, headers=admin, timeout=10)
+        assert county.status_code == 201 and assigned.status_code == 201
+    yield server, url, api, (key_id, secret), folder
     server.stop()
 
 
@@ -139,15 +149,10 @@ def test_campaign_night(browser, night, screenshot):
     started = time.monotonic()
     today = datetime.now(ZONE).date()
 
-    # 1. The commissioner: counties, then products and streamers from spreadsheets, a campaign, enrolments.
+    # 1. The commissioner, assigned to two counties: products and streamers from spreadsheets, a campaign, enrolments.
     desk, page = log_in(browser, server, COMMISSIONER, DESK)
-    for county, province, story in (("宜君县", "陕西省", "2021年网上卖出农产品超过1亿元"),
-                                    ("寻乌县", "江西省", "6100户农民做电商，客服县雇用350名本地人")):
-        page.goto(server.url + "/counties")
-        page.fill("#name", county)
-        page.fill("#province", province)
-        page.fill("#story", story)
-        submit(page)
+    page.goto(server.url + "/counties")
+    expect(page.locator("table")).to_contain_text("寻乌县")
     products_sheet(folder / "products.xlsx", today)
     streamers_sheet(folder / "streamers.xlsx")
     import_sheet(page, server, screenshot, "products", folder / "products.xlsx", 4, 3, "campaign-night-1-import-preview")

@@ -1,4 +1,5 @@
-"""A new commissioner plans from the pages alone: a county, three products, two streamers and a campaign."""
+"""From the pages alone: an admin registers a county and assigns a new commissioner to it, who then plans three
+products, two streamers and a campaign."""
 from __future__ import annotations
 
 import os
@@ -13,11 +14,12 @@ from tests.servers import ROOT, ServerProcess
 
 @pytest.fixture(scope="module")
 def empty_server(sqlite_template, tmp_path_factory):
-    """A server with one commissioner account and nothing else."""
+    """A server with an admin and one commissioner account and nothing else."""
     url = databases.copy_sqlite(sqlite_template, tmp_path_factory.mktemp("journey") / "journey.sqlite3")
     env = {**os.environ, "DATABASE_URL": url, "SCHEDULER_MODE": "off"}
-    subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "create-user", "zhang", "--role", "commissioner",
-                    "--password", "county-office-1"], cwd=ROOT, env=env, check=True, capture_output=True, timeout=60)
+    for name, password, flags in (("zhang", "county-office-1", []), ("chief", "programme-office-1", ["--admin"])):
+        subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "create-user", name, "--role", "commissioner",
+                        "--password", password, *flags], cwd=ROOT, env=env, check=True, capture_output=True, timeout=60)
     server = ServerProcess(url).start()
     yield server
     server.stop()
@@ -28,24 +30,37 @@ def submit(page) -> None:
     page.wait_for_load_state()
 
 
-def test_plan_a_campaign_from_the_pages(browser, empty_server, screenshot):
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+def log_in(context, server, username, password):
     page = context.new_page()
-    page.goto(empty_server.url + "/login")
-    page.fill("#username", "zhang")
-    page.fill("#password", "county-office-1")
+    page.goto(server.url + "/login")
+    page.fill("#username", username)
+    page.fill("#password", password)
     page.click("button.wide-button")
-    page.wait_for_url(empty_server.url + "/")
+    page.wait_for_url(server.url + "/")
+    return page
+
+
+def test_plan_a_campaign_from_the_pages(browser, empty_server, screenshot):
+    office = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    admin = log_in(office, empty_server, "chief", "programme-office-1")
+    admin.click("nav >> text=县域")
+    admin.fill("#name", "寻乌县")
+    admin.fill("#province", "江西省")
+    admin.fill("#story", "6100户农民做电商")
+    submit(admin)
+    admin.locator("#user_id").select_option(label="zhang")
+    admin.click("form[action$='/commissioners'] button")
+    admin.wait_for_load_state()
+    screenshot(admin, "journey-1-county-assigned")
+    assert "zhang" in admin.inner_text("#commissioners")
+    office.close()
+
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    page = log_in(context, empty_server, "zhang", "county-office-1")
     screenshot(page, "journey-0-empty-dashboard")
     assert "还没有活动" in page.inner_text("main")
-
     page.click("nav >> text=县域")
-    page.fill("#name", "寻乌县")
-    page.fill("#province", "江西省")
-    page.fill("#story", "6100户农民做电商")
-    submit(page)
-    screenshot(page, "journey-1-county")
-    assert "寻乌县" in page.inner_text("table")
+    assert "寻乌县" in page.inner_text("table") and page.locator("#name").count() == 0  # no county form for him
 
     products = [("寻乌脐橙（10斤）", "XW-NAVEL", "fruit", "59.90", "8000", "2026-11-01", "2027-02-28"),
                 ("寻乌百香果（3斤）", "XW-PASSION", "fruit", "29.90", "4000", "2026-06-01", "2026-10-15"),

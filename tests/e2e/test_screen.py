@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import datetime, timezone
 
 import pytest
 import requests
@@ -23,9 +24,10 @@ def screen_server(sqlite_template, tmp_path_factory):
     server.stop()
 
 
-def sell(server, key_id, secret, session_id, product_id, order_id, amount_fen):
+def sell(server, key_id, secret, session_id, product_id, order_id, amount_fen,
+         occurred_at="2026-11-11T20:00:00+08:00"):
     body = json.dumps({"id": order_id, "kind": "order", "session_id": session_id, "product_id": product_id,
-                       "quantity": 1, "amount_fen": amount_fen, "occurred_at": "2026-11-11T20:00:00+08:00"}).encode()
+                       "quantity": 1, "amount_fen": amount_fen, "occurred_at": occurred_at}).encode()
     stamp = str(int(time.time()))
     response = requests.post(server.url + "/api/v1/sales", data=body, timeout=10, headers={
         "Content-Type": "application/json", "X-Coordinator-Key": key_id, "X-Coordinator-Timestamp": stamp,
@@ -52,10 +54,15 @@ def test_screen_follows_sales_across_a_restart(browser, screen_server, screensho
     page.close()
 
 
-def test_unknown_screen_links_are_404(screen_server):
+def test_unknown_screen_links_are_404_and_the_series_counts_a_sale_of_this_minute(screen_server):
     server = screen_server[0]
     assert requests.get(server.url + "/screen/lcc_screen_nope", timeout=5).status_code == 404
     path = screen_server[1]
     assert requests.get(server.url + path + "/series.json?scope=session&id=999", timeout=5).status_code == 404
+    before = requests.get(server.url + path + "/series.json", timeout=5).json()
+    now = datetime.now(timezone.utc)
+    sell(server, *screen_server[2:], order_id="series-now", amount_fen=4_321, occurred_at=now.isoformat())
     minutes = requests.get(server.url + path + "/series.json", timeout=5).json()
-    assert len(minutes) == 60 and sum(m["net_fen"] for m in minutes) >= 0
+    assert len(minutes) == 60 and sum(m["net_fen"] for m in minutes) == sum(m["net_fen"] for m in before) + 4_321
+    current = next(m for m in minutes if m["minute"] == int(now.replace(second=0, microsecond=0).timestamp()))
+    assert current["net_fen"] >= 4_321 and current["orders"] >= 1

@@ -7,6 +7,8 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select
 
+from coordinator import edge
+from coordinator.edge import settings
 from coordinator.extensions import db
 from coordinator.models import LiveSession, SessionReminder
 from coordinator.services import session_clock
@@ -29,7 +31,7 @@ def test_forward_and_backward_jumps_move_each_session_once_and_repeat_no_reminde
     def tick(moment: datetime) -> None:
         clock.current = moment
         with app.app_context():
-            session_clock.advance()
+            edge.publish(session_clock.advance(settings()).events, app)
 
     def state() -> list[str]:
         with app.app_context():
@@ -57,7 +59,7 @@ def test_forward_and_backward_jumps_move_each_session_once_and_repeat_no_reminde
         assert state() == ["ended"] * 5 + ["live"] * 2 + ["scheduled"] * 5  # nothing goes back to scheduled
         assert len(pushes["status"]) == 7 and len(pushes["reminder"]) == 2  # nothing pushed again
         with app.app_context():
-            plan = session_clock.wake_plan()
+            plan = session_clock.wake_plan(settings())
             db.session.remove()
         assert plan and min(plan) > clock.current
         assert at(13) not in plan  # an ended session's end is not waited for, whatever the clock says

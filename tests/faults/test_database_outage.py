@@ -17,7 +17,8 @@ from sqlalchemy import text
 
 from coordinator.domain.ingest import signature_for
 from coordinator.extensions import db
-from coordinator.services import keys
+from coordinator.domain.access_facts import SYSTEM
+from coordinator.services import screen_links
 from tests import databases
 from tests.faults.helpers import Outage, totals, utcnow
 from tests.ingest.helpers import event, open_shop, post_sales
@@ -193,7 +194,7 @@ def test_connection_cut_after_the_page_was_built_still_answers_the_page(app, cli
     still gets the page it was built, and the next request gets a fresh connection (was a bare 500)."""
     with app.app_context():
         shop = open_shop(utcnow())
-        _row, token = keys.create_screen_token(shop.campaign_id, "war room")
+        _row, token = screen_links.create_screen_token(SYSTEM, shop.campaign_id, "war room")
     cut: list[int] = []
 
     @app.after_request

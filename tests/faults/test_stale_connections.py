@@ -13,7 +13,8 @@ import pytest
 from sqlalchemy import text
 
 from coordinator.extensions import db
-from coordinator.services import keys
+from coordinator.domain.access_facts import SYSTEM
+from coordinator.services import screen_links
 from tests.faults.helpers import Outage, totals, utcnow
 from tests.ingest.helpers import event, open_shop, post_sales
 
@@ -97,7 +98,7 @@ def test_pooled_connections_the_server_ended_are_replaced_before_use(app, client
     served on fresh connections, without a 503."""
     with app.app_context():
         shop = open_shop(utcnow())
-        _row, token = keys.create_screen_token(shop.campaign_id, "war room")
+        _row, token = screen_links.create_screen_token(SYSTEM, shop.campaign_id, "war room")
     assert post_sales(client, shop, event(shop, "before", amount_fen=100)).status_code == 200
     assert client.get(f"/screen/{token}").status_code == 200
     outage = Outage(database_url)

@@ -10,6 +10,7 @@ from coordinator.domain.ingest import signature_for
 from coordinator.extensions import db
 from coordinator.models import Campaign, CampaignProduct, CampaignStreamer, County, LineupItem, LiveSession, Product, Streamer
 from coordinator.services import keys
+from coordinator.domain.access_facts import SYSTEM
 
 
 @dataclass
@@ -47,7 +48,7 @@ def open_shop(now: datetime) -> Shop:
     session.lineup = [LineupItem(product_id=apple.id, position=0), LineupItem(product_id=grits.id, position=1)]
     db.session.add(session)
     db.session.commit()
-    key, secret = keys.create_ingest_key("taobao")
+    key, secret = keys.create_ingest_key(SYSTEM, "taobao")
     return Shop(campaign.id, session.id, apple.id, grits.id, other.id, county.id, host.id, key.key_id, secret)
 
 

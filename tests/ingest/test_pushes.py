@@ -8,9 +8,9 @@ import pytest
 from coordinator.extensions import socketio
 from coordinator.realtime.coalesce import TallyCoalescer
 from coordinator.realtime.tally_push import EXTENSION_KEY
-from coordinator.services import accounts
+
 from tests.ingest.helpers import event, open_shop, signed_headers
-from tests.factories import make_user
+from tests.factories import api_token, make_user
 
 
 class Ticks:
@@ -91,7 +91,7 @@ def shop(app, clock):
 
 def test_subscribers_get_the_new_snapshot_after_a_sale(app, client, shop, clock):
     with app.app_context():
-        token = accounts.issue_api_token(make_user("chief", "commissioner"), "screen")
+        token = api_token(make_user("chief", "commissioner", is_admin=True))
     socket = socketio.test_client(app, namespace="/live", auth={"token": token})
     ack = socket.emit("subscribe", {"campaign_id": shop.campaign_id}, namespace="/live", callback=True)
     assert ack["snapshot"]["totals"]["net_fen"] == 0 and ack["snapshot"]["seq"] == 0

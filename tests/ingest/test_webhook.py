@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
 
 import pytest
 
@@ -11,8 +10,8 @@ from coordinator.extensions import db
 from coordinator.models import Campaign, LiveSession, SaleEvent
 from coordinator.services import keys, tallies
 from tests.api.test_foundation_api import assert_problem
-from tests.factories import make_user
 from tests.ingest.helpers import event, open_shop, post_sales, signed_headers
+from coordinator.domain.access_facts import SYSTEM
 
 
 @pytest.fixture
@@ -69,7 +68,7 @@ def test_orders_refunds_and_duplicates_add_up_exactly(app, shop, post):
 def test_the_same_order_id_under_another_key_is_another_order(app, client, shop, post, clock):
     post(event(shop, "o-1"))
     with app.app_context():
-        other, secret = keys.create_ingest_key("douyin")
+        other, secret = keys.create_ingest_key(SYSTEM, "douyin")
         other_key_id = other.key_id
     body = json.dumps(event(shop, "o-1")).encode()
     headers = signed_headers(shop, body, int(clock().timestamp()), secret)
@@ -123,7 +122,7 @@ def test_rotation_accepts_old_and_new_secrets_then_only_the_new(app, client, sho
         from coordinator.models import IngestKey
 
         row_id = db.session.query(IngestKey).one().id
-        _key, new_secret = keys.rotate_ingest_key(make_user("chief", is_admin=True), row_id, grace_hours=1)
+        _key, new_secret = keys.rotate_ingest_key(SYSTEM, row_id, grace_hours=1)
     assert key_row == 0
     assert post(event(shop, "o-old")).status_code == 200  # still signed with the old secret
     assert post(event(shop, "o-new"), secret=new_secret).status_code == 200
@@ -141,7 +140,7 @@ def test_a_revoked_key_is_401(app, shop, post):
     with app.app_context():
         from coordinator.models import IngestKey
 
-        keys.revoke_ingest_key(make_user("chief", is_admin=True), db.session.query(IngestKey).one().id)
+        keys.revoke_ingest_key(SYSTEM, db.session.query(IngestKey).one().id)
     assert_problem(post(event(shop, "o-1")), 401)
 
 
@@ -219,10 +218,10 @@ def test_cancelled_sessions_refuse_and_closed_campaigns_conflict(app, shop, post
 
 
 def test_tally_endpoints_and_who_may_read_them(app, client, shop, post):
-    from tests.factories import bearer, make_user
+    from tests.factories import bearer
 
     post(event(shop, "o-1"))
-    admin = bearer(app, "chief", "commissioner")
+    admin = bearer(app, "chief", "commissioner", is_admin=True)
     body = client.get(f"/api/v1/campaigns/{shop.campaign_id}/tally", headers=admin).get_json()
     assert body["totals"]["net_fen"] == 3990 and body["scope"] == "campaign"
     assert client.get(f"/api/v1/sessions/{shop.session_id}/tally", headers=admin).get_json()["scope"] == "session"

@@ -26,7 +26,7 @@ def _county(ids: Ids, name: str = "新县", province: str = "河南省") -> dict
 
 def _streamer(ids: Ids, handle: str = "newhost") -> dict[str, Any]:
     return {"handle": handle, "display_name": "主播", "platform": "douyin", "followers": 0, "categories": ["fruit"],
-            "region": "", "bio": "", "created_at": T0, "updated_at": T0}
+            "region": "", "bio": "", "manager_id": None, "calendar_generation": 0, "created_at": T0, "updated_at": T0}
 
 
 def _product(ids: Ids, sku: str = "NEW-1", county: str = "county") -> dict[str, Any]:
@@ -44,7 +44,8 @@ def _user(ids: Ids, username: str = "newuser") -> dict[str, Any]:
 def _campaign(ids: Ids, name: str = "新活动") -> dict[str, Any]:
     return {"name": name, "description": "", "starts_at": T0, "ends_at": T1, "min_agri_products_per_session": 1,
             "max_products_per_session": 5, "target_net_fen": 100_000, "status": "draft",
-            "created_by_id": ids["commissioner"], "created_at": T0, "updated_at": T0}
+            "created_by_id": ids["commissioner"], "owner_id": ids["commissioner"], "created_at": T0,
+            "updated_at": T0}
 
 
 def _session(ids: Ids, streamer: str = "streamer2") -> dict[str, Any]:
@@ -86,7 +87,13 @@ FRESH: dict[str, Callable[[Ids], dict[str, Any]]] = {
     "screen_tokens": lambda ids: {"campaign_id": ids["campaign"], "name": "hall", "prefix": "lcc_scr_new",
                                   "token_hash": "d" * 64, "created_at": T0},
     "ingest_keys": lambda ids: {"key_id": "ik_new", "name": "platform", "secret": "s" * 64,
-                                "created_by_id": ids["commissioner"], "created_at": T0},
+                                "created_by_id": ids["commissioner"], "all_campaigns": False, "created_at": T0},
+    "ingest_key_campaigns": lambda ids: {"key_id": ids["key"], "campaign_id": ids["campaign2"]},
+    "campaign_members": lambda ids: {"campaign_id": ids["campaign2"], "user_id": ids["commissioner2"],
+                                     "role": "editor", "added_at": T0},
+    "login_sessions": lambda ids: {"user_id": ids["commissioner"], "token_hash": "9" * 64, "created_at": T0,
+                                   "ended_at": None, "user_agent": "", "address": ""},
+    "access_epochs": lambda ids: {"id": 2, "epoch": 0},
     "commissioner_counties": lambda ids: {"user_id": ids["commissioner"], "county_id": ids["county2"],
                                           "assigned_at": T0},
     "audit_entries": lambda ids: {"at": T0, "user_id": ids["commissioner"], "action": "update",
@@ -122,6 +129,7 @@ def seed(connection: Connection) -> Ids:
     ids["product"] = add(connection, "products", _product(ids, "GRITS"))
     ids["product2"] = add(connection, "products", _product(ids, "APPLE"))
     ids["commissioner"] = add(connection, "users", _user(ids, "ada"))
+    ids["commissioner2"] = add(connection, "users", _user(ids, "bo"))
     ids["streamer_user"] = add(connection, "users", {**_user(ids, "mei"), "role": "streamer",
                                                      "streamer_id": ids["streamer"]})
     ids["campaign"] = add(connection, "campaigns", _campaign(ids, "双十一"))
@@ -148,4 +156,7 @@ def seed(connection: Connection) -> Ids:
     add(connection, "screen_tokens", {**FRESH["screen_tokens"](ids), "campaign_id": ids["campaign2"],
                                       "token_hash": "c" * 64})
     add(connection, "audit_entries", {**FRESH["audit_entries"](ids), "campaign_id": ids["campaign2"]})
+    add(connection, "ingest_key_campaigns", {**FRESH["ingest_key_campaigns"](ids), "campaign_id": ids["campaign"]})
+    add(connection, "campaign_members", {**FRESH["campaign_members"](ids), "campaign_id": ids["campaign"]})
+    add(connection, "login_sessions", {**FRESH["login_sessions"](ids), "token_hash": "8" * 64})
     return ids

@@ -67,6 +67,7 @@ CHECKS = [
     Case("negative target_net_fen", "campaigns", same(target_net_fen=-1), "ck_campaigns_target_not_negative"),
     Case("unknown campaign status", "campaigns", same(status="finished"), "ck_campaigns_status_valid"),
     Case("unknown pairing status", "pairings", same(status="maybe"), "ck_pairings_status_valid"),
+    Case("an owner listed among the members", "campaign_members", same(role="owner"), "ck_campaign_members_role_valid"),
     Case("unknown pairing source", "pairings", same(source="robot"), "ck_pairings_source_valid"),
     Case("session ends_at equal to starts_at", "live_sessions", same(ends_at=T0), "ck_live_sessions_slot_ordered"),
     Case("unknown session status", "live_sessions", same(status="paused"), "ck_live_sessions_status_valid"),
@@ -123,6 +124,11 @@ UNIQUES = [
     Case("duplicate tally counter", "tally_counters", same(dimension="total", dimension_id=0), "pk_tally_counters"),
     Case("duplicate tally minute", "tally_minutes", same(minute=T0), "pk_tally_minutes"),
     Case("duplicate throttle key", "login_throttles", same(key="user:ada"), "pk_login_throttles"),
+    Case("duplicate login session hash", "login_sessions", same(token_hash="8" * 64), "uq_login_sessions_token_hash"),
+    Case("a member twice on one team", "campaign_members", lambda ids: {"campaign_id": ids["campaign"]},
+         "pk_campaign_members"),
+    Case("a key's campaign twice", "ingest_key_campaigns", lambda ids: {"campaign_id": ids["campaign"]},
+         "pk_ingest_key_campaigns"),
 ]
 
 # Every foreign key, pointed at a row that does not exist (with whatever else the row then needs).
@@ -258,12 +264,15 @@ def test_deleting_owners_cascades_or_clears_references(seeded):
         db.session.execute(delete(tables["campaigns"]).where(tables["campaigns"].c.id == ids["campaign2"]))
         assert count("campaign_products", campaign_id=ids["campaign2"]) == 0
         assert count("pairings", campaign_id=ids["campaign2"]) == 0
-        assert count("screen_tokens") == 0
+        assert count("screen_tokens") == 0 and count("ingest_key_campaigns", campaign_id=ids["campaign2"]) == 0
         audit = db.session.execute(select(tables["audit_entries"].c.campaign_id)).scalar_one()
         assert audit is None
 
+        db.session.execute(delete(tables["users"]).where(tables["users"].c.id == ids["commissioner2"]))
+        assert count("campaign_members") == 0
         db.session.execute(delete(tables["users"]).where(tables["users"].c.id == ids["commissioner"]))
-        assert count("api_tokens") == 0 and count("commissioner_counties") == 0
+        assert count("api_tokens") == 0 and count("commissioner_counties") == 0 and count("login_sessions") == 0
+        assert set(db.session.scalars(select(tables["campaigns"].c.owner_id))) == {None}
         assert db.session.execute(select(tables["ingest_keys"].c.created_by_id)).scalar_one() is None
         assert set(db.session.scalars(select(tables["campaigns"].c.created_by_id))) == {None}
         assert db.session.execute(select(tables["audit_entries"].c.user_id)).scalar_one() is None

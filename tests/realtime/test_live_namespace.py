@@ -5,16 +5,18 @@ import pytest
 
 from coordinator.extensions import db, socketio
 from coordinator.models import User
-from coordinator.services import accounts, demo, keys
+from coordinator.services import demo, screen_links
+from tests.factories import api_token
+from coordinator.edge import settings
 
 
 @pytest.fixture
 def demo_logins(app, clock):
     clock.current = clock.current.replace(day=22)
     with app.app_context():
-        logins = demo.load()
+        logins = demo.load(settings())
         host = db.session.query(User).filter_by(username=logins.streamer[0]).one()
-        return logins, accounts.issue_api_token(host, "phone"), host.streamer_id
+        return logins, api_token(host), host.streamer_id
 
 
 def live(app, token=None, client=None):
@@ -69,7 +71,7 @@ def test_revoked_screen_token_cannot_connect(app, demo_logins):
 
     path = demo_logins[0].screen_path
     with app.app_context():
-        row = keys.screen_for_token(path.removeprefix("/screen/"))
+        row = screen_links.screen_for_token(path.removeprefix("/screen/"))
         db.session.get(ScreenToken, row.id).revoked_at = row.created_at
         db.session.commit()
     assert not live(app, path.removeprefix("/screen/")).is_connected("/live")

@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import pytest
 
+from coordinator import edge
+from coordinator.edge import settings
+from coordinator.realtime import publish
 from coordinator.services import session_clock
 from tests.sessions.helpers import build, post, session_body
 
@@ -11,16 +14,19 @@ EVENING = ("2026-11-12T20:00:00+08:00", "2026-11-12T22:00:00+08:00")  # 12:00-14
 
 @pytest.fixture
 def pushes(monkeypatch):
-    """Every status and reminder push, recorded instead of sent."""
+    """Every status and reminder push, from the scheduler and the API alike, recorded instead of sent."""
     sent = {"status": [], "reminder": []}
-    monkeypatch.setattr(session_clock, "publish_status", lambda *args: sent["status"].append(args))
-    monkeypatch.setattr(session_clock, "publish_reminder", lambda sid, payload: sent["reminder"].append(payload))
+    monkeypatch.setattr(publish, "publish_status", lambda *args: sent["status"].append(args))
+    monkeypatch.setattr(publish, "publish_reminder", lambda sid, payload: sent["reminder"].append(payload))
     return sent
 
 
 def tick(app):
+    """One pass of the clock, as the scheduler's job makes it: advance, then publish what it returned."""
     with app.app_context():
-        return session_clock.advance()
+        done = session_clock.advance(settings())
+        edge.publish(done.events, app)
+        return done
 
 
 def status(client, world, session_id):
@@ -77,7 +83,7 @@ def test_reminders_once_each_fresh_after_reschedule_none_after_cancel(app, clien
     clock.advance(minutes=20)
     tick(app)
     assert [r["lead_minutes"] for r in pushes["reminder"]] == [30, 5, 30]
-    assert pushes["status"] == [(session["id"], world.campaign_id, "cancelled")] or pushes["status"] == []
+    assert pushes["status"] == [(session["id"], world.campaign_id, "cancelled")]
 
 
 def test_a_late_start_sends_one_reminder_for_all_due_leads(app, client, clock, pushes):
@@ -93,5 +99,5 @@ def test_wake_plan_lists_reminders_start_and_end(app, client, clock):
     world = build(app, client)
     post(client, world.headers, "/sessions", session_body(world, *EVENING))
     with app.app_context():
-        moments = [m.strftime("%d %H:%M") for m in session_clock.wake_plan()]
+        moments = [m.strftime("%d %H:%M") for m in session_clock.wake_plan(settings())]
     assert moments == ["12 11:30", "12 11:55", "12 12:00", "12 14:00"]

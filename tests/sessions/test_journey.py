@@ -7,14 +7,15 @@ from datetime import datetime, timedelta, timezone
 from icalendar import Calendar
 
 from coordinator.extensions import db
-from coordinator.models import User
+from coordinator.models import Streamer, User
 from coordinator.services import demo, ical
+from coordinator.edge import settings
 
 
 def _demo(app, client, clock):
     clock.current = clock.current.replace(day=22)
     with app.app_context():
-        logins = demo.load()
+        logins = demo.load(settings())
     admin = {"Authorization": f"Bearer {logins.api_token}"}
     pairings = client.post(f"/api/v1/campaigns/{logins.campaign_id}/pairings/auto", headers=admin).get_json()
     for pairing in pairings["pairings"]:
@@ -25,7 +26,7 @@ def _demo(app, client, clock):
 
 def _feed(app, client, streamer_id):
     with app.test_request_context():
-        token = ical.feed_token(streamer_id)
+        token = ical.feed_token(settings(), db.session.get(Streamer, streamer_id))
     response = client.get(f"/calendar/{token}.ics")
     assert response.status_code == 200 and response.mimetype == "text/calendar"
     return {str(e["uid"]): e for e in Calendar.from_ical(response.data).walk("VEVENT")}
@@ -101,4 +102,4 @@ def test_forged_feed_tokens_are_404_and_hosts_see_their_link(app, client, clock)
     assert 'id="ical-link"' in home and "portal.js" in home
     with app.app_context():
         host = db.session.query(User).filter_by(username=logins.streamer[0]).one()
-        assert ical.feed_token(host.streamer_id) in home
+        assert ical.feed_token(settings(), db.session.get(Streamer, host.streamer_id)) in home

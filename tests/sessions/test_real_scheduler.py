@@ -11,8 +11,6 @@ import pytest
 import requests
 
 from coordinator import jobs
-from tests import databases
-from tests.factories import bearer
 from tests.servers import ROOT, GeventServer, ServerProcess
 from tests.sessions.helpers import build, post, session_body
 

@@ -1,5 +1,5 @@
-"""One-time login links: made by a commissioner for a streamer they work with, shown once, stored hashed,
-used once, expiring; refused links log nobody in."""
+"""One-time login links: made by a streamer's manager (or an admin), shown once, stored hashed, used once,
+expiring; refused links log nobody in."""
 from __future__ import annotations
 
 import re
@@ -9,7 +9,9 @@ import pytest
 
 from coordinator.domain.secrets import token_digest
 from coordinator.extensions import db
-from coordinator.models import AuditEntry, CommissionerCounty, LoginLink, User
+from coordinator.models import (
+    AuditEntry, CampaignStreamer, CommissionerCounty, LoginLink, LoginSession, Streamer, User,
+)
 from tests.factories import make_streamer, make_user
 from tests.ingest.helpers import open_shop
 
@@ -18,16 +20,18 @@ EN = {"Accept-Language": "en"}
 
 @pytest.fixture
 def office(app, clock):
-    """Wang works on Yijun, where Xiaomei is enrolled; Newbie (no account yet) is too; Stranger is nobody's."""
+    """Wang manages Xiaomei and Newbie (no account yet), both enrolled in a Yijun campaign; Li works on Yijun too
+    but manages nobody; Stranger is nobody's."""
     with app.app_context():
         shop = open_shop(clock())
         make_user("xiaomei", "streamer", streamer_handle="xiaomei")
         wang = make_user("wang", "commissioner")
-        db.session.add(CommissionerCounty(user_id=wang.id, county_id=shop.county_id))
-        newbie = make_streamer("newbie", display_name="新主播")
+        li = make_user("li", "commissioner")
+        for user in (wang, li):
+            db.session.add(CommissionerCounty(user_id=user.id, county_id=shop.county_id))
+        newbie = make_streamer("newbie", display_name="新主播", manager_id=wang.id)
         stranger = make_streamer("stranger", display_name="路人")
-        from coordinator.models import CampaignStreamer
-
+        db.session.get(Streamer, shop.streamer_id).manager_id = wang.id
         db.session.add(CampaignStreamer(campaign_id=shop.campaign_id, streamer_id=newbie.id))
         db.session.commit()
         make_user("boss", "commissioner", is_admin=True)
@@ -88,9 +92,12 @@ def test_an_expired_or_unknown_link_logs_nobody_in(app, office, clock):
 
 @pytest.mark.parametrize("app_config", [{"LOGIN_LINK_HOURS": 2}])
 def test_the_lifetime_is_configurable(app, office, clock, app_config):
-    _r, _p, token = make_link(app, "wang", office["xiaomei"])
+    _r, _p, early = make_link(app, "wang", office["xiaomei"])
+    _r, _p, late = make_link(app, "wang", office["xiaomei"])
     clock.advance(hours=1, minutes=59)
-    assert app.test_client().post(f"/login/link/{token}").status_code == 302
+    assert app.test_client().post(f"/login/link/{early}").status_code == 302
+    clock.advance(minutes=2)  # two hours and a minute: long expired here, still valid under the 24-hour default
+    assert app.test_client().post(f"/login/link/{late}").status_code == 410
 
 
 def test_a_streamer_without_an_account_gets_one_that_only_the_link_opens(app, office):
@@ -107,13 +114,18 @@ def test_a_streamer_without_an_account_gets_one_that_only_the_link_opens(app, of
     assert app.test_client().post("/login", data={"username": "newbie", "password": "correct horse"}).status_code == 401
 
 
-def test_links_only_for_streamers_the_commissioner_works_with(app, office):
-    assert make_link(app, "wang", office["stranger"])[0].status_code == 404
+def test_links_only_from_the_streamers_manager_or_an_admin(app, office):
+    # Li works on the same county and campaign as Xiaomei, which once was enough to log in as her.
+    assert make_link(app, "li", office["xiaomei"])[0].status_code == 403
+    assert make_link(app, "wang", office["stranger"])[0].status_code == 403
     assert make_link(app, "wang", 999_999)[0].status_code == 404
-    assert make_link(app, "boss", office["stranger"])[0].status_code == 200  # admins work with everyone
+    assert make_link(app, "boss", office["stranger"])[0].status_code == 200  # admins manage everyone
+    with app.app_context():
+        assert db.session.query(LoginLink).count() == 1
     streamers_page = login(app, "wang").get("/streamers").get_data(as_text=True)
     assert f'/streamers/{office["xiaomei"]}/login-link' in streamers_page
     assert f'/streamers/{office["stranger"]}/login-link' not in streamers_page
+    assert f'/streamers/{office["xiaomei"]}/login-link' not in login(app, "li").get("/streamers").get_data(as_text=True)
     assert login(app, "xiaomei").post(f"/streamers/{office['xiaomei']}/login-link").status_code == 403
 
 
@@ -166,15 +178,18 @@ def test_a_link_sent_to_the_wrong_chat_is_revoked_and_logs_nobody_in(app, office
         assert db.session.get(LoginLink, right_row.id).revoked_at is None
 
 
-def test_only_commissioners_who_work_with_the_streamer_see_or_revoke_its_links(app, office):
+def test_only_the_manager_sees_or_revokes_a_streamers_links(app, office):
     _r, _p, token = make_link(app, "wang", office["newbie"])
     with app.app_context():
         link_id = db.session.query(LoginLink).one().id
-    xiaomei = login(app, "xiaomei")
-    assert xiaomei.get(f"/streamers/{office['newbie']}/login-links").status_code == 403
-    assert xiaomei.post(f"/streamers/{office['newbie']}/login-links/{link_id}/revoke").status_code == 403
+    xiaomei = login(app, "xiaomei")  # another host: not even told the streamer exists
+    assert xiaomei.get(f"/streamers/{office['newbie']}/login-links").status_code == 404
+    assert xiaomei.post(f"/streamers/{office['newbie']}/login-links/{link_id}/revoke").status_code == 404
+    li = login(app, "li")
+    assert li.get(f"/streamers/{office['newbie']}/login-links").status_code == 403
+    assert li.post(f"/streamers/{office['newbie']}/login-links/{link_id}/revoke").status_code == 403
     wang = login(app, "wang")
-    assert wang.get(f"/streamers/{office['stranger']}/login-links").status_code == 404
+    assert wang.get(f"/streamers/{office['stranger']}/login-links").status_code == 403
     # A link of another streamer is not found under this one.
     assert wang.post(f"/streamers/{office['xiaomei']}/login-links/{link_id}/revoke").status_code == 404
     with app.app_context():
@@ -245,7 +260,8 @@ def test_signing_a_streamer_out_everywhere_ends_the_phone_that_used_a_link(app, 
         assert (entry.entity_id, entry.after) == (office["xiaomei"], {"user": "xiaomei"})
     nobody = wang.post(f"/streamers/{office['newbie']}/sign-out-everywhere", headers=EN, follow_redirects=True)
     assert "新主播 has no account yet" in nobody.get_data(as_text=True)
-    assert wang.post(f"/streamers/{office['stranger']}/sign-out-everywhere").status_code == 404
+    assert wang.post(f"/streamers/{office['stranger']}/sign-out-everywhere").status_code == 403
+    assert login(app, "li").post(f"/streamers/{office['xiaomei']}/sign-out-everywhere").status_code == 403
 
 
 def test_signing_out_every_other_device_keeps_this_one(app, office):
@@ -258,15 +274,28 @@ def test_signing_out_every_other_device_keeps_this_one(app, office):
     assert there.get("/").status_code == 302
 
 
-def test_login_cookies_from_before_generations_still_work_until_a_sign_out(app, office):
-    from coordinator.security import load_user
-    from coordinator.services import accounts
-
+def test_signing_out_ends_the_session_so_a_copied_cookie_opens_nothing(app, office):
+    browser = login(app, "xiaomei")
+    copy = app.test_client()
+    copy.set_cookie("session", browser.get_cookie("session").value)
+    assert copy.get("/").status_code == 200  # a copy works while the session is open, as a cookie does
+    assert browser.post("/logout").status_code == 302
+    for client in (browser, copy):
+        assert client.get("/").status_code == 302
     with app.app_context():
-        user = db.session.query(User).filter_by(username="xiaomei").one()
-        assert load_user(str(user.id)) is user and load_user(f"{user.id}.0") is user
-        assert load_user(f"{user.id}.x") is None and load_user("x.0") is None
-        accounts.end_logins(user)
-        db.session.commit()
-        assert load_user(str(user.id)) is None and load_user(f"{user.id}.0") is None
-        assert load_user(f"{user.id}.1") is user
+        assert db.session.query(LoginSession).filter(LoginSession.ended_at.is_(None)).count() == 0
+
+
+def test_logging_in_starts_a_fresh_session_and_ends_the_one_before(app, office):
+    browser = app.test_client()
+    assert browser.post("/login", data={"username": "xiaomei", "password": "correct horse"}).status_code == 302
+    before = browser.get_cookie("session").value
+    _r, _p, token = make_link(app, "wang", office["newbie"])
+    assert browser.post(f"/login/link/{token}").status_code == 302  # the phone is handed to Newbie
+    stale = app.test_client()
+    stale.set_cookie("session", before)
+    assert stale.get("/").status_code == 302  # Xiaomei's session on this phone is over
+    assert "新主播" in browser.get("/").get_data(as_text=True)
+    with app.app_context():
+        xiaomei = db.session.query(User).filter_by(username="xiaomei").one()
+        assert db.session.query(LoginSession).filter_by(user_id=xiaomei.id, ended_at=None).count() == 0

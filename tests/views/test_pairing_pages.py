@@ -8,13 +8,14 @@ import pytest
 from coordinator.extensions import db
 from coordinator.models import Pairing, User
 from coordinator.services import demo
+from coordinator.edge import settings
 
 
 @pytest.fixture
 def logins(app, clock):
     clock.current = clock.current.replace(day=22)
     with app.app_context():
-        return demo.load()
+        return demo.load(settings())
 
 
 def login(app, username, password):
@@ -44,7 +45,11 @@ def test_streamer_accepts_and_declines_from_their_page(app, logins):
     ids = [int(i) for i in re.findall(r"/my/pairings/(\d+)/accept", page)]
     assert len(ids) >= 2
     assert host.post(f"/my/pairings/{ids[0]}/accept").status_code == 302
-    assert host.post(f"/my/pairings/{ids[1]}/decline", data={"reason": ""}).status_code == 302
+    refused = host.post(f"/my/pairings/{ids[1]}/decline", data={"reason": "  "}, headers={"Accept-Language": "en"},
+                        follow_redirects=True)
+    assert "Please say why you decline." in refused.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Pairing, ids[1]).status == "proposed"  # a decline without a reason changes nothing
     assert host.post(f"/my/pairings/{ids[1]}/decline", data={"reason": "这个品类我不熟"}).status_code == 302
     with app.app_context():
         states = {p.id: (p.status, p.decline_reason) for p in db.session.query(Pairing).filter(Pairing.id.in_(ids[:2]))}
@@ -52,6 +57,6 @@ def test_streamer_accepts_and_declines_from_their_page(app, logins):
     with app.app_context():
         mine = db.session.query(User).filter_by(username=logins.streamer[0]).one().streamer_id
         foreign = db.session.query(Pairing).filter(Pairing.streamer_id != mine).first().id
-    assert host.post(f"/my/pairings/{foreign}/accept").status_code == 403
+    assert host.post(f"/my/pairings/{foreign}/accept").status_code == 404  # another host's pairing is not disclosed
     assert planner.post(f"/my/pairings/{ids[0]}/accept").status_code == 403
     assert host.get(f"/campaigns/{logins.campaign_id}/pairings").status_code == 403

@@ -1,0 +1,87 @@
+"""Writing spreadsheets (CSV and XLSX), each cell typed by its Python value.
+
+str is text, never a formula (in CSV one beginning with = + - @, a tab or a carriage return gets a leading ');
+int and float are numbers; Decimal is money in yuan, a number shown '#,##0.00' (two decimals in CSV); date and
+datetime are date and date-time cells (pass the coordinator's wall time: a zone is dropped, not converted); a list
+is the lines of one text cell; None is empty; the rest is str().
+"""
+from __future__ import annotations
+
+import csv
+import io
+import math
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+NUMBER_FORMATS = ((datetime, "yyyy-mm-dd hh:mm"), (date, "yyyy-mm-dd"), (Decimal, "#,##0.00"))
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (list, tuple)):
+        return "\n".join(str(item) for item in value)
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None)
+    if isinstance(value, float) and not math.isfinite(value) or isinstance(value, Decimal) and not value.is_finite():
+        return str(value)  # XLSX has no number cell for infinity or NaN
+    if value is None or isinstance(value, (str, int, float, Decimal, date)):
+        return value
+    return str(value)
+
+
+def _put(cell, value: Any) -> None:
+    value = _plain(value)
+    if isinstance(value, str):
+        cell.value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+        cell.data_type = "s"  # openpyxl makes a formula of any str beginning with =; this keeps it text
+        return
+    cell.value = value
+    cell.number_format = next((form for kind, form in NUMBER_FORMATS if isinstance(value, kind)), cell.number_format)
+
+
+def write_xlsx(sheets: list[tuple[str, list[str], list[list[Any]]]]) -> bytes:
+    """An XLSX workbook with one sheet per (title, header, rows), header bold and frozen, cells typed as above."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for title, header, rows in sheets:
+        sheet = workbook.create_sheet(title[:31])
+        for row_number, row in enumerate([header, *rows], start=1):
+            for column, value in enumerate(row, start=1):
+                _put(sheet.cell(row=row_number, column=column), value)
+        for index, name in enumerate(header, start=1):
+            sheet.cell(row=1, column=index).font = Font(bold=True)
+            sheet.column_dimensions[get_column_letter(index)].width = max(10, min(40, len(str(name)) * 2 + 4))
+        sheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _csv_cell(value: Any) -> Any:
+    value = _plain(value)
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ", timespec="seconds" if value.second or value.microsecond else "minutes")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return f"{value:.2f}" if value.as_tuple().exponent >= -2 else f"{value:f}"
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def write_csv(header: list[str], rows: list[list[Any]]) -> bytes:
+    """UTF-8 CSV with a BOM, so spreadsheet programs open the Chinese text correctly; cells typed as above."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for row in [header, *rows]:
+        writer.writerow([_csv_cell(value) for value in row])
+    return out.getvalue().encode("utf-8-sig")
