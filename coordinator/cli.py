@@ -158,7 +158,10 @@ def load_demo() -> None:
         _fail(error)
     click.echo(f"Demo loaded: {logins.counties} counties, campaign {logins.campaign_id}.")
     click.echo(f"Open:               {_base_url()}/")
+    click.echo("The commissioner is an admin and owns the campaign; the county partner is Pu'an's commissioner, who "
+               "sees Pu'an's share of it.")
     click.echo(f"Commissioner login: {logins.commissioner[0]} / {logins.commissioner[1]}")
+    click.echo(f"County partner login: {logins.partner[0]} / {logins.partner[1]}")
     click.echo(f"Streamer login:     {logins.streamer[0]} / {logins.streamer[1]}")
     click.echo(f"Commissioner API token: {logins.api_token}")
     click.echo(f"Ingest key:         {logins.ingest_key} {logins.ingest_secret}")

@@ -52,5 +52,5 @@ FIELD_MESSAGES = (
     _("must not be before available_from"), _("cannot exceed max_products_per_session"), _("at least 1"),
     _("end must be after start"), _("overlaps another window on the same day"), _("repeated in this file"),
     _("weekday is 0 (Monday) to 6 (Sunday)"), _("the product is archived"), _("the streamer is archived"),
-    _("required"), _("may not be null"),
+    _("required"), _("may not be null"), _("must not contain control, text-direction or zero-width characters"),
 )

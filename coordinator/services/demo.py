@@ -27,6 +27,7 @@ class DemoLogins:
     campaign_id: int
     counties: int
     commissioner: tuple[str, str]
+    partner: tuple[str, str]
     streamer: tuple[str, str]
     ingest_key: str
     ingest_secret: str
@@ -161,6 +162,9 @@ def load(settings: Settings) -> DemoLogins:
     counties, products, streamers = _load_catalog(today, commissioner)
     for county in counties.values():
         _get_or_add(CommissionerCounty, {"user_id": commissioner.id, "county_id": county.id})
+    partner_name, partner_password, partner_county = data.PARTNER
+    partner = _user(partner_name, partner_password, Role.COMMISSIONER.value)
+    _get_or_add(CommissionerCounty, {"user_id": partner.id, "county_id": counties[partner_county].id})
     host_name, host_password, handle = data.STREAMER_USER
     host = next(s for s in streamers if s.handle == handle)
     _user(host_name, host_password, Role.STREAMER.value, streamer_id=host.id)
@@ -171,7 +175,8 @@ def load(settings: Settings) -> DemoLogins:
     key, secret = keys.create_ingest_key(actor, "Demo sales platform")
     _row, screen = screen_links.create_screen_token(actor, campaign.id, "Demo war-room screen")
     _token_row, token = accounts.issue_api_token(actor, "demo")
-    return DemoLogins(campaign.id, len(counties), data.COMMISSIONER, (host_name, host_password), key.key_id, secret,
+    return DemoLogins(campaign.id, len(counties), data.COMMISSIONER, (partner_name, partner_password),
+                      (host_name, host_password), key.key_id, secret,
                       f"/screen/{screen}", token)
 
 

@@ -78,6 +78,8 @@ CAMPAIGN_DAYS = 14
 CAMPAIGN_RULES = {"min_agri_products_per_session": 1, "max_products_per_session": 5, "target_net_fen": 50_000_000}
 COMMISSIONER = ("commissioner", "one-more-agri-2026")
 STREAMER_USER = ("xiaomei", "xiaomei-live-2026", "yijun_xiaomei")
+# Pu'an's commissioner: not on the campaign's team, a county partner through Pu'an's enrolled teas.
+PARTNER = ("puan", "puan-tea-2026", "普安县")
 
 # (streamer handle, start in minutes from now or "HH:MM" tonight/tomorrow, minutes long, title, lineup SKUs)
 SESSIONS = [

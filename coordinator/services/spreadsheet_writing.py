@@ -10,6 +10,8 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
+import zipfile
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -20,6 +22,9 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# Workbooks carry no time of their own (openpyxl stamps the moment of saving into the file and its zip).
+FIXED_TIME = datetime(2000, 1, 1)
+MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 NUMBER_FORMATS = ((datetime, "yyyy-mm-dd hh:mm"), (date, "yyyy-mm-dd"), (Decimal, "#,##0.00"))
 
 
@@ -58,8 +63,24 @@ def write_xlsx(sheets: list[tuple[str, list[str], list[list[Any]]]]) -> bytes:
             sheet.cell(row=1, column=index).font = Font(bold=True)
             sheet.column_dimensions[get_column_letter(index)].width = max(10, min(40, len(str(name)) * 2 + 4))
         sheet.freeze_panes = "A2"
+    workbook.properties.created = workbook.properties.modified = FIXED_TIME
     out = io.BytesIO()
     workbook.save(out)
+    return _repacked(out.getvalue())
+
+
+def _repacked(data: bytes) -> bytes:
+    """The same workbook with every member stamped FIXED_TIME: the same plan gives the same bytes, so an export
+    can be compared with an earlier one."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for member in source.infolist():
+            stamped = zipfile.ZipInfo(member.filename, date_time=FIXED_TIME.timetuple()[:6])
+            stamped.compress_type = zipfile.ZIP_DEFLATED
+            content = source.read(member)
+            if member.filename == "docProps/core.xml":  # openpyxl writes the time of saving as "modified"
+                content = MODIFIED.sub(rb"\g<1>2000-01-01T00:00:00Z\g<2>", content)
+            target.writestr(stamped, content)
     return out.getvalue()
 
 

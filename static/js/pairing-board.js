@@ -22,6 +22,11 @@
     });
   });
   socket.on("disconnect", function () { setState("offline"); });
+  // The server cut the connection: its link or login no longer holds (revoked, signed out, taken off the team).
+  // Reloading shows why: the login page, or "no such screen". A restart or a lost network reconnects by itself.
+  socket.on("disconnect", function (reason) {
+    if (reason === "io server disconnect") { setTimeout(function () { window.location.reload(); }, 500); }
+  });
   socket.on("pairing", function (pairing) {
     var cell = board.querySelector('[data-pair="' + pairing.streamer_id + "-" + pairing.product_id + '"]');
     if (!cell) { return; }

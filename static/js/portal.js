@@ -62,4 +62,9 @@
   // One connection per page: the host's live page reuses it for its tally.
   var socket = window.lccLive = io("/live", { transports: ["websocket", "polling"] });
   socket.on("reminder", show);
+  // The server cut the connection: its link or login no longer holds (revoked, signed out, taken off the team).
+  // Reloading shows why: the login page, or "no such screen". A restart or a lost network reconnects by itself.
+  socket.on("disconnect", function (reason) {
+    if (reason === "io server disconnect") { setTimeout(function () { window.location.reload(); }, 500); }
+  });
 })();

@@ -86,6 +86,11 @@
   var socket = io("/live", { auth: { token: token }, transports: ["websocket", "polling"] });
   socket.on("connect", function () { setConn("live"); subscribe(); });
   socket.on("disconnect", function () { setConn("offline"); });
+  // The server cut the connection: its link or login no longer holds (revoked, signed out, taken off the team).
+  // Reloading shows why: the login page, or "no such screen". A restart or a lost network reconnects by itself.
+  socket.on("disconnect", function (reason) {
+    if (reason === "io server disconnect") { setTimeout(function () { window.location.reload(); }, 500); }
+  });
   socket.on("connect_error", function () { setConn("offline"); });
   socket.on("tally", render);
   // Closed: the totals on the wall are final.

@@ -42,7 +42,7 @@ def test_every_state_changing_page_refuses_a_post_without_its_csrf_token(app, cl
 
 def test_the_api_called_from_a_logged_in_page_needs_the_csrf_token_too(app, clock):
     with app.app_context():
-        world = build()
+        build()
     owner = logged_in(app, "owner")
     campaign = {"name": "x", "starts_at": "2026-12-01T00:00:00+08:00", "ends_at": "2026-12-02T00:00:00+08:00"}
     assert owner.post("/api/v1/campaigns", json=campaign).status_code == 400

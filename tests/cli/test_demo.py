@@ -34,7 +34,7 @@ def test_demo_loads_the_real_counties_products_and_hosts(app, runner, clock):
         loaded = counts()
         assert loaded.pop("AvailabilityWindow") >= 12
         assert loaded == {"County": 7, "Product": 10, "Streamer": 12, "Campaign": 1, "CampaignProduct": 10,
-                          "CampaignStreamer": 12, "User": 2, "CommissionerCounty": 7, "LiveSession": 3}
+                          "CampaignStreamer": 12, "User": 3, "CommissionerCounty": 8, "LiveSession": 3}
         provinces = {c.province for c in db.session.query(County)}
         assert {"陕西省", "贵州省", "江西省", "甘肃省", "河北省", "重庆市", "新疆维吾尔自治区"} == provinces
         assert all(c.story for c in db.session.query(County))
@@ -80,7 +80,7 @@ def test_demo_twice_duplicates_nothing_and_its_logins_and_secrets_work(app, runn
     lines = printed(result)
     with app.app_context():
         assert counts() == before
-        commissioner = db.session.query(User).filter_by(role="commissioner").one()
+        commissioner = db.session.query(User).filter_by(username="commissioner").one()
         assert commissioner.is_admin
         assert db.session.query(CommissionerCounty).filter_by(user_id=commissioner.id).count() == 7
         host = db.session.query(User).filter_by(role="streamer").one()
@@ -92,7 +92,8 @@ def test_demo_twice_duplicates_nothing_and_its_logins_and_secrets_work(app, runn
         assert screen.campaign_id == db.session.query(Campaign).one().id
     base = f"http://{app.config['HOST']}:{app.config['PORT']}"
     assert lines["Open"] == f"{base}/" and lines["Tally screen"] == base + screen_path
-    for label, username in (("Commissioner login", commissioner.username), ("Streamer login", host.username)):
+    for label, username in (("Commissioner login", commissioner.username), ("Streamer login", host.username),
+                            ("County partner login", "puan")):
         name, password = (part.strip() for part in lines[label].split("/"))
         assert name == username
         assert app.test_client().post("/login", data={"username": name, "password": password}).status_code == 302, label

@@ -236,4 +236,3 @@ def test_tally_endpoints_and_who_may_read_them(app, client, shop, post):
     assert_problem(client.get(f"/api/v1/sessions/{shop.session_id}/tally", headers=stranger), 404)
     assert_problem(client.get(f"/api/v1/campaigns/{shop.campaign_id}/tally", headers=stranger), 404)
     assert_problem(client.get(f"/api/v1/campaigns/{shop.campaign_id}/tally"), 401)
-    del make_user
