@@ -5,9 +5,11 @@ from __future__ import annotations
 import logging
 import select
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from flask import has_request_context, request
+from flask import g, has_app_context, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import InvalidatePoolError
@@ -23,6 +25,7 @@ _busy_timeout_ms = 15000
 
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _FRESH = "coordinator.fresh"
+_READING = "coordinator_reading"
 
 
 def _on_connect(dbapi_connection: Any, record: Any) -> None:
@@ -45,10 +48,27 @@ def _on_begin(conn: Any) -> None:
         return
     # A deferred transaction that reads and then writes can fail with "database is locked"
     # whatever the busy timeout; taking the write lock up front makes writers queue instead.
-    if has_request_context() and request.method in READ_ONLY_METHODS:
+    if _only_reading():
         conn.exec_driver_sql("BEGIN")
     else:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _only_reading() -> bool:
+    if has_request_context() and request.method in READ_ONLY_METHODS:
+        return True
+    return has_app_context() and bool(g.get(_READING))
+
+
+@contextmanager
+def reading() -> Iterator[None]:
+    """Mark work outside a request (a sweep, a tally push) as read-only, so SQLite does not take the write lock."""
+    before = g.get(_READING)
+    setattr(g, _READING, True)
+    try:
+        yield
+    finally:
+        setattr(g, _READING, before)
 
 
 def _on_checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:

@@ -170,12 +170,14 @@ def _key(actor: Actor, action: str, key: KeyFacts | None) -> Verdict:
     if action == "key.create_for_all":
         return ALLOW if actor.is_admin else FORBID
     assert key is not None
-    made = actor.is_admin or key.created_by_id == actor.user_id
-    sees = made or any(c.team_role is not None for c in key.campaigns)
+    sees = actor.is_admin or key.created_by_id == actor.user_id or any(c.team_role is not None for c in key.campaigns)
     if action == "key.see":
         return ALLOW if sees else HIDE
     if action == "key.change":
-        return ALLOW if made else FORBID if sees else HIDE
+        # Whoever changes all of a key's campaigns changes the key (a maker who has left the team no longer does).
+        changes_all = bool(key.campaigns) and not key.all_campaigns and all(
+            _campaign(actor, "campaign.change", c) is ALLOW for c in key.campaigns)
+        return ALLOW if actor.is_admin or changes_all else FORBID if sees else HIDE
     raise KeyError(action)
 
 

@@ -7,6 +7,7 @@ import threading
 
 from flask import Flask
 
+from coordinator.errors import first_line
 from coordinator.realtime.publish import NAMESPACE
 
 log = logging.getLogger(__name__)
@@ -54,10 +55,11 @@ class Guard:
 
     def sweep(self, force: bool = False) -> list[str]:
         """Re-check the clients if the epoch moved (or when forced); returns the ids of those cut off."""
+        from coordinator.database import reading
         from coordinator.extensions import db, socketio
         from coordinator.services import live_access
 
-        with self.app.app_context():
+        with self.app.app_context(), reading():
             try:
                 epoch = live_access.current_epoch()
                 if not force and epoch == self.seen_epoch:
@@ -83,8 +85,8 @@ class Guard:
         while self.running:
             try:
                 self.sweep(force=self.wake.is_set())
-            except Exception:  # noqa: BLE001 - the database may be briefly away; the next sweep retries
-                log.warning("access sweep failed", exc_info=True)
+            except Exception as error:  # noqa: BLE001 - the database may be briefly away; the next sweep retries
+                log.warning("access sweep failed (retrying within the second): %s", first_line(error))
             self.wake.clear()
             self.wake.wait(SWEEP_INTERVAL_S)
 

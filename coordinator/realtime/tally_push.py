@@ -27,11 +27,12 @@ def _redis_limit(url: str):
 
 def init_app(app: Flask) -> None:
     """Give the app a coalescer that reads snapshots inside its own app context."""
+    from coordinator.database import reading
     from coordinator.extensions import db
     from coordinator.services import tallies
 
     def send(scope: str, scope_id: int) -> None:
-        with app.app_context():
+        with app.app_context(), reading():
             try:
                 publish_tally(tallies.read_snapshot(scope, scope_id))
             finally:

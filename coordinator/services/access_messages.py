@@ -31,7 +31,8 @@ REFUSALS = {
     "streamer.renew_calendar": _("Only the host, their manager or an admin may renew the calendar link."),
     "streamer.edit_profile": _("Commissioners edit streamers on the streamer's own page."),
     "key.create_for_all": _("Only an admin makes a key for every campaign; name the campaigns you own or edit."),
-    "key.change": _("Only an admin or the commissioner who made this key may rotate or revoke it."),
+    "key.change": _("Only an admin, or someone who may change every campaign this key posts for, may rotate or "
+                    "revoke it."),
     "screen.create": _("Only the campaign's owner, its editors or an admin may change it."),
     "screen.revoke": _("Only the campaign's owner, its editors or an admin may change it."),
     "screen.list": _("Only the campaign's team may read this."),

@@ -41,7 +41,7 @@ def changed_fields(before: dict, after: dict) -> dict:
 
 
 def entries_for_campaign(campaign_id: int, limit: int = 200) -> list[AuditEntry]:
-    """The newest entries about a campaign and about the products and streamers enrolled in it."""
+    """The newest entries about a campaign, and the catalog edits of the products and streamers enrolled in it."""
     from coordinator.models import CampaignProduct, CampaignStreamer
 
     products = select(CampaignProduct.product_id).where(CampaignProduct.campaign_id == campaign_id)
@@ -49,7 +49,10 @@ def entries_for_campaign(campaign_id: int, limit: int = 200) -> list[AuditEntry]
     return list(db.session.scalars(
         select(AuditEntry).where(or_(
             AuditEntry.campaign_id == campaign_id,
-            and_(AuditEntry.entity_type == "products", AuditEntry.entity_id.in_(products)),
-            and_(AuditEntry.entity_type == "streamers", AuditEntry.entity_id.in_(streamers)),
+            # Catalog edits of what it carries; what other campaigns did with the same rows is theirs to show.
+            and_(AuditEntry.campaign_id.is_(None), AuditEntry.entity_type == "products",
+                 AuditEntry.entity_id.in_(products)),
+            and_(AuditEntry.campaign_id.is_(None), AuditEntry.entity_type == "streamers",
+                 AuditEntry.entity_id.in_(streamers)),
         )).order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit)
     ))

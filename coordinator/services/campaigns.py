@@ -102,6 +102,7 @@ def delete_campaign(actor: Actor, campaign_id: int) -> None:
         raise Conflict("The campaign has sessions or sales; close it instead of deleting it.")
     audit.record(actor, "delete", campaign, audit.snapshot(campaign), None)
     db.session.delete(campaign)
+    access.bump_epoch()  # whoever followed it over /live is let go
     db.session.commit()
 
 

@@ -67,9 +67,12 @@ def update_product(actor: Actor, product_id: int, changes: dict[str, Any]) -> Pr
     _check_product_rules(changes.get("available_from", product.available_from),
                          changes.get("available_to", product.available_to))
     before = audit.snapshot(product)
+    moved = "county_id" in changes and changes["county_id"] != product.county_id
     for key, value in changes.items():
         setattr(product, key, value)
     audit.record(actor, "update", product, before, audit.changed_fields(before, audit.snapshot(product)))
+    if moved:
+        access.bump_epoch()  # its campaigns' partners change with its county (the sweeper re-checks within 1 s)
     db.session.commit()
     return product
 

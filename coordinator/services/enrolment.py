@@ -63,12 +63,13 @@ def unenrol_product(actor: Actor, campaign_id: int, product_id: int) -> Outcome[
     unless sessions or settled pairings use it (409)."""
     campaign, facts = access.campaign_for(actor, "campaign.see", campaign_id)
     product = db.session.get(Product, product_id)
+    if product is not None and not access.allowed(actor, "campaign.change", facts):
+        # Refused before the enrolment is looked up, so that a 404 does not tell outsiders what is enrolled.
+        own = access.allowed(actor, "product.change", access.product_facts(actor, product))
+        access.require(actor, "campaign.join" if own else "campaign.change", facts, f"campaign {campaign_id}")
     row = db.session.get(CampaignProduct, (campaign.id, product_id))
     if row is None or product is None:
         raise NotFound(f"Product {product_id} is not enrolled in campaign {campaign_id}.")
-    if not access.allowed(actor, "campaign.change", facts):
-        own = access.allowed(actor, "product.change", access.product_facts(actor, product))
-        access.require(actor, "campaign.join" if own else "campaign.change", facts, f"campaign {campaign_id}")
     open_campaign(campaign)
     if db.session.scalar(select(exists().where(
             LineupItem.product_id == product_id, LineupItem.session_id.in_(_active_sessions_of(campaign.id))))):

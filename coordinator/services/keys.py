@@ -35,9 +35,9 @@ def _campaigns_for(actor: Actor, campaign_ids: list[int] | None) -> list[Campaig
     campaigns = []
     for campaign_id in dict.fromkeys(campaign_ids):
         campaign = db.session.get(Campaign, campaign_id)
-        if campaign is None:
+        facts = access.campaign_facts(actor, campaign) if campaign is not None else None
+        if facts is None or not access.allowed(actor, "campaign.see", facts):  # a hidden draft is as good as none
             raise InvalidInput("Unknown campaign.", [FieldError(f"no campaign {campaign_id}", field="campaign_ids")])
-        facts = access.campaign_facts(actor, campaign)
         if not access.allowed(actor, "campaign.change", facts):
             access.require(actor, "key.create_for_all")  # the refusal: only admins post for campaigns not theirs
         campaigns.append(campaign)

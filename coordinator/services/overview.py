@@ -52,6 +52,8 @@ def commissioner_summary(actor: Actor) -> CommissionerSummary:
     ).all()
     facts = access.campaign_facts_many(actor, [c for c, _p, _s in rows])
     readable = [c.id for c, _p, _s in rows if access.allowed(actor, "campaign.tally", facts[c.id])]
+    # How many products and hosts a campaign has is for those who read it; others see its name and window.
+    counted = {c.id for c, _p, _s in rows if access.allowed(actor, "campaign.read", facts[c.id])}
     sales = dict(db.session.execute(
         select(TallyCounter.scope_id, TallyCounter.gross_fen - TallyCounter.refunded_fen).where(
             TallyCounter.scope == "campaign", TallyCounter.dimension == "total",
@@ -60,7 +62,8 @@ def commissioner_summary(actor: Actor) -> CommissionerSummary:
         counties=list(db.session.scalars(county_query)),
         product_count=db.session.scalar(product_query) or 0,
         streamer_count=db.session.scalar(select(func.count(Streamer.id)).where(Streamer.archived_at.is_(None))) or 0,
-        campaigns=[{"campaign": c, "products": p, "streamers": s, "net_fen": sales.get(c.id),
+        campaigns=[{"campaign": c, "products": p if c.id in counted else None,
+                    "streamers": s if c.id in counted else None, "net_fen": sales.get(c.id),
                     "standing": _standing(actor, facts[c.id])} for c, p, s in rows],
     )
 

@@ -12,7 +12,7 @@ from coordinator.domain.access_facts import Actor
 from coordinator.domain.autoplan import local_moment
 from coordinator.domain.enums import SessionStatus
 from coordinator.domain.errors import Conflict, FieldError, InvalidInput, NotFound
-from coordinator.domain.events import Outcome, SessionStatusChanged, SessionTimesChanged
+from coordinator.domain.events import AccessChanged, Outcome, SessionStatusChanged, SessionTimesChanged
 from coordinator.domain.settings import Settings
 from coordinator.extensions import db
 from coordinator.models import Campaign, CampaignProduct, CampaignStreamer, LineupItem, LiveSession, Product, Streamer
@@ -60,7 +60,8 @@ def _check(settings: Settings, campaign: Campaign, streamer_id: int, starts_at: 
     clash = scheduling.first_overlap(scheduling.Slot(session_id, starts_at, ends_at),
                                      [scheduling.Slot(*row) for row in others], gap)
     if clash is not None:
-        raise Conflict(f"Streamer {streamer_id} already has session {clash.id} from {clash.starts_at.isoformat()} "
+        # Times only: the other session may be another campaign's, which this caller need not see.
+        raise Conflict(f"Streamer {streamer_id} already has a session from {clash.starts_at.isoformat()} "
                        f"to {clash.ends_at.isoformat()}" + (f" (sessions need {gap} between them)." if gap else "."))
 
 
@@ -121,6 +122,7 @@ def reschedule(actor: Actor, settings: Settings, session_id: int, changes: dict[
     starts_at, ends_at = changes.get("starts_at", session.starts_at), changes.get("ends_at", session.ends_at)
     if "starts_at" in changes and "ends_at" not in changes:
         ends_at = starts_at + (session.ends_at - session.starts_at)
+    carried = {item.product_id for item in session.lineup}
     product_ids = list(changes.get("product_ids", [item.product_id for item in session.lineup]))
     _check(settings, campaign, session.streamer_id, starts_at, ends_at, product_ids, session.id)
     session.starts_at, session.ends_at = starts_at, ends_at
@@ -134,8 +136,12 @@ def reschedule(actor: Actor, settings: Settings, session_id: int, changes: dict[
     session.updated_at = clock.now()
     audit.record(actor, "reschedule", session, before, audit.changed_fields(before, snapshot(session)),
                  campaign_id=session.campaign_id)
+    events: list[object] = [times_changed(session)]
+    if set(product_ids) != carried:
+        access.bump_epoch()  # the partners who may follow this session change with its lineup
+        events.append(AccessChanged())
     db.session.commit()
-    return Outcome(session, [times_changed(session)])
+    return Outcome(session, events)
 
 
 def move_to_day(actor: Actor, settings: Settings, session_id: int, day: date) -> Outcome[LiveSession]:

@@ -103,13 +103,19 @@ def cancel_session(session_id: int):
     return redirect(_back(session))
 
 
+def _aware(text: str) -> datetime:
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        raise ValueError("a planned time without its offset")
+    return moment
+
+
 def _picked() -> list[dict]:
     picked = []
     for key in request.form.getlist("pick"):
         streamer_id, start, end, products = (request.form.get(f"p-{key}", "") + "|||").split("|")[:4]
         try:
-            picked.append({"streamer_id": int(streamer_id), "starts_at": datetime.fromisoformat(start),
-                           "ends_at": datetime.fromisoformat(end),
+            picked.append({"streamer_id": int(streamer_id), "starts_at": _aware(start), "ends_at": _aware(end),
                            "product_ids": [int(p) for p in products.split(",")]})
         except ValueError:
             continue  # a tampered row is left out; the rest is checked by the service

@@ -76,9 +76,13 @@ def test_page_sessions_connect_with_their_cookie_and_get_the_same_answers(app, w
         assert got == [allowed(actor, "C"), allowed(actor, "SS_host")], actor
 
 
-def _watching(app, world, **auth) -> object:
+def _watching(app, world, scope: str = "C", **auth) -> object:
+    """A client subscribed to a scope, after a sweep that has seen the access epoch as it stands (so that only a
+    change made afterwards can cut it)."""
     socket = socketio.test_client(app, namespace="/live", **auth)
-    assert socket.emit("subscribe", payload(world, "C"), namespace="/live", callback=True)["ok"]
+    assert socket.emit("subscribe", payload(world, scope), namespace="/live", callback=True)["ok"]
+    live_guard.sweep(app, force=True)  # (it also lets go of the clients earlier tests left behind)
+    assert socket.is_connected("/live")
     return socket
 
 
@@ -127,3 +131,23 @@ def test_a_sweep_with_nothing_changed_cuts_nobody(app, world):
     live_guard.sweep(app, force=True)
     assert live_guard.sweep(app, force=False) == []
     assert all(socket.is_connected("/live") for socket in sockets)
+
+
+def test_a_lineup_without_the_partners_products_cuts_their_session_socket(app, world, client):
+    partner = _watching(app, world, "SS_host", auth={"token": world.tokens["partner"]})
+    owner = {"Authorization": f"Bearer {world.tokens['owner']}"}
+    changed = client.patch(f"/api/v1/sessions/{world.ids['SS_host']}", json={"product_ids": [world.ids["PA1"]]},
+                           headers=owner)
+    assert changed.status_code == 200
+    live_guard.sweep(app, force=False)
+    assert not partner.is_connected("/live")
+
+
+def test_moving_the_partners_products_to_another_county_cuts_their_campaign_socket(app, world, client):
+    partner = _watching(app, world, auth={"token": world.tokens["partner"]})
+    admin = {"Authorization": f"Bearer {world.tokens['admin']}"}
+    for product in ("PB1", "PB2"):
+        moved = client.patch(f"/api/v1/products/{world.ids[product]}", json={"county_id": world.ids["Z"]}, headers=admin)
+        assert moved.status_code == 200
+    live_guard.sweep(app, force=False)
+    assert not partner.is_connected("/live")

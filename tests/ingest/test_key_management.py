@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from coordinator.extensions import db
-from coordinator.models import AuditEntry, IngestKey, SaleEvent
+from coordinator.models import AuditEntry, IngestKey, SaleEvent, User
 from tests.api.test_foundation_api import assert_problem
 from tests.api.test_planning_api import DOUBLE_11
 from tests.factories import bearer, make_streamer, make_user
@@ -38,10 +38,12 @@ def test_a_commissioner_names_the_campaigns_they_own_and_nobody_else_touches_the
     admin = bearer(app, "chief", "commissioner", is_admin=True)
     mine, theirs = _campaign(client, maker), _campaign(client, other)
     assert_problem(client.post("/api/v1/ingest-keys", json={"name": "taobao"}, headers=maker), 403)
+    for hidden in (theirs, 999):  # another team's draft is as unknown as a campaign that does not exist
+        assert_problem(client.post("/api/v1/ingest-keys", json={"name": "taobao", "campaign_ids": [hidden]},
+                                   headers=maker), 422)
+    client.post(f"/api/v1/campaigns/{theirs}/status", json={"status": "published"}, headers=other)
     assert_problem(client.post("/api/v1/ingest-keys", json={"name": "taobao", "campaign_ids": [theirs]},
                                headers=maker), 403)
-    assert_problem(client.post("/api/v1/ingest-keys", json={"name": "taobao", "campaign_ids": [999]},
-                               headers=maker), 422)
     key = client.post("/api/v1/ingest-keys", json={"name": "taobao", "campaign_ids": [mine]}, headers=maker).get_json()
     assert key["campaign_ids"] == [mine]
     assert client.get("/api/v1/ingest-keys", headers=other).get_json()["keys"] == []
@@ -56,6 +58,24 @@ def test_a_commissioner_names_the_campaigns_they_own_and_nobody_else_touches_the
                  .order_by(AuditEntry.id)]
         assert trail == [("create", "ingest_keys"), ("rotate", "ingest_keys"), ("revoke", "ingest_keys")]
         assert key["secret"] not in str([e.after for e in db.session.query(AuditEntry)])
+
+
+def test_the_campaigns_editors_manage_its_key_and_a_maker_who_left_the_team_does_not(app, client):
+    owner, editor = bearer(app, "owner", "commissioner"), bearer(app, "editor", "commissioner")
+    mine = _campaign(client, owner)
+    with app.app_context():
+        editor_id = db.session.query(User).filter_by(username="editor").one().id
+    team = f"/api/v1/campaigns/{mine}/members"
+    assert client.post(team, json={"user_id": editor_id, "role": "editor"}, headers=owner).status_code == 201
+    key = client.post("/api/v1/ingest-keys", json={"name": "pdd", "campaign_ids": [mine]}, headers=editor).get_json()
+    listed = client.get("/api/v1/ingest-keys", headers=owner).get_json()["keys"]
+    assert [k["id"] for k in listed] == [key["id"]]
+    assert client.post(f"/api/v1/ingest-keys/{key['id']}/rotate", json={}, headers=owner).status_code == 200
+    assert client.delete(f"{team}/{editor_id}", headers=owner).status_code == 204
+    assert_problem(client.post(f"/api/v1/ingest-keys/{key['id']}/rotate", json={}, headers=editor), 403)
+    assert client.post(f"/api/v1/ingest-keys/{key['id']}/revoke", headers=owner).status_code == 200
+    with app.app_context():
+        assert db.session.get(IngestKey, key["id"]).revoked_at is not None
 
 
 def test_a_key_posts_only_into_its_own_campaigns(app, client, clock):
@@ -89,7 +109,9 @@ def test_the_keys_page_offers_rotate_and_revoke_only_where_the_user_may(app, cli
     assert "抖音" not in other.get("/ingest-keys").get_data(as_text=True)
     assert other.post(f"/ingest-keys/{key_id}/revoke").status_code == 404
     assert other.post(f"/ingest-keys/{key_id}/rotate").status_code == 404
-    assert other.post("/ingest-keys", data={"name": "x", "campaign_ids": str(campaign_id)}).status_code == 403
+    refused = other.post("/ingest-keys", data={"name": "x", "campaign_ids": str(campaign_id)},
+                         headers={"Accept-Language": "en"})  # another team's draft: as if there were none
+    assert refused.status_code == 200 and "you have none open yet" in refused.get_data(as_text=True)
     with app.app_context():
         key = db.session.get(IngestKey, key_id)
         assert key.revoked_at is None and key.previous_secret is None and db.session.query(IngestKey).count() == 1

@@ -103,3 +103,16 @@ def test_forged_feed_tokens_are_404_and_hosts_see_their_link(app, client, clock)
     with app.app_context():
         host = db.session.query(User).filter_by(username=logins.streamer[0]).one()
         assert ical.feed_token(settings(), db.session.get(Streamer, host.streamer_id)) in home
+
+
+def test_a_tampered_plan_row_without_an_offset_schedules_nothing(app, client, clock):
+    logins, admin = _demo(app, client, clock)
+    page = client.get(f"/campaigns/{logins.campaign_id}/plan").get_data(as_text=True)
+    key, value = re.findall(r'name="p-(\d+)" value="([^"]+)"', page)[0]
+    streamer_id, start, end, products = value.split("|")
+    naive = "|".join([streamer_id, start[:19], end[:19], products])  # the offset cut off
+    before = client.get(f"/api/v1/sessions?campaign_id={logins.campaign_id}", headers=admin).get_json()["total"]
+    answer = client.post(f"/campaigns/{logins.campaign_id}/plan", data={"pick": key, f"p-{key}": naive},
+                         headers={"Accept-Language": "en"}, follow_redirects=True)
+    assert answer.status_code == 200 and "Nothing to schedule." in answer.get_data(as_text=True)
+    assert client.get(f"/api/v1/sessions?campaign_id={logins.campaign_id}", headers=admin).get_json()["total"] == before

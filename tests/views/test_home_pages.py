@@ -9,7 +9,7 @@ import pytest
 from coordinator.domain.errors import NotFound
 from coordinator.extensions import db
 from coordinator.models import (
-    Campaign, CampaignProduct, CampaignStreamer, CommissionerCounty, LiveSession, Product,
+    Campaign, CampaignProduct, CampaignStreamer, CommissionerCounty, LiveSession, Product, User,
 )
 from tests.factories import make_county, make_streamer, make_user
 
@@ -50,7 +50,7 @@ def planned(app):
         db.session.commit()
 
 
-def test_dashboard_counts_what_the_commissioner_sees_and_lists_campaigns(planned, client):
+def test_dashboard_counts_what_the_commissioner_sees_and_lists_campaigns(planned, app, client):
     log_in(client, "wang")
     page = client.get("/").get_data(as_text=True)
     assert re.findall(r'class="stat-value">(\d+)<', page) == ["1", "2", "2", "1"]  # counties, products, streamers, campaigns
@@ -58,8 +58,14 @@ def test_dashboard_counts_what_the_commissioner_sees_and_lists_campaigns(planned
     # 12:00 UTC is 20:00 in Asia/Shanghai, the configured zone; the window ends at midnight there.
     assert "2026-11-10 20:00" in page and "2026-11-13 00:00" in page
     row = page.split("多一件农产品 · 双十一", 1)[1].split("</tr>", 1)[0]
-    assert re.findall(r'class="num" data-label="[^"]+">(\d+)<', row) == ["1", "2"]  # enrolled products, streamers
+    # Wang is a partner (his apples are enrolled): how many products and hosts it has is for its team.
+    assert re.findall(r'class="num" data-label="[^"]+">([^<]+)<', row)[:2] == ["—", "—"]
     assert "宜君县 · 陕西省" in page and "寻乌县" not in page
+    with app.app_context():
+        db.session.query(Campaign).update({"owner_id": db.session.query(User).filter_by(username="wang").one().id})
+        db.session.commit()
+    row = client.get("/").get_data(as_text=True).split("多一件农产品 · 双十一", 1)[1].split("</tr>", 1)[0]
+    assert re.findall(r'class="num" data-label="[^"]+">(\d+)<', row) == ["1", "2"]  # enrolled products, streamers
 
 
 def test_dashboard_without_campaigns_says_what_to_do_first(app, client):

@@ -150,6 +150,7 @@ def test_a_link_sent_to_the_wrong_chat_is_revoked_and_logs_nobody_in(app, office
     wang = login(app, "wang")
     page = wang.get(f"/streamers/{office['xiaomei']}/login-links", headers=EN).get_data(as_text=True)
     assert page.count('data-state="valid"') == 2 and wrong not in page and right not in page  # prefixes only
+    assert "<title>Login links · " in page and page.count('id="calendar-link"') == 1
     with app.app_context():
         wrong_id = db.session.query(LoginLink).filter_by(token_hash=token_digest(wrong)).one().id
     revoked = wang.post(f"/streamers/{office['xiaomei']}/login-links/{wrong_id}/revoke", headers=EN,
