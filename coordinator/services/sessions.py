@@ -54,14 +54,17 @@ def _check(settings: Settings, campaign: Campaign, streamer_id: int, starts_at: 
     # Row lock on PostgreSQL so two requests cannot both book the streamer (SQLite writers already queue).
     db.session.execute(select(Streamer.id).where(Streamer.id == streamer_id).with_for_update())
     gap = settings.min_gap
-    others = db.session.execute(select(LiveSession.id, LiveSession.starts_at, LiveSession.ends_at).where(
+    others = db.session.execute(select(LiveSession.id, LiveSession.starts_at, LiveSession.ends_at,
+                                       LiveSession.campaign_id).where(
         LiveSession.streamer_id == streamer_id, LiveSession.status.in_(ACTIVE), LiveSession.id != session_id,
         LiveSession.starts_at < ends_at + gap, LiveSession.ends_at > starts_at - gap)).all()
+    campaign_of = {row.id: row.campaign_id for row in others}
     clash = scheduling.first_overlap(scheduling.Slot(session_id, starts_at, ends_at),
-                                     [scheduling.Slot(*row) for row in others], gap)
+                                     [scheduling.Slot(*row[:3]) for row in others], gap)
     if clash is not None:
-        # Times only: the other session may be another campaign's, which this caller need not see.
-        raise Conflict(f"Streamer {streamer_id} already has a session from {clash.starts_at.isoformat()} "
+        # Another campaign's session is named by its times alone: its team is not this caller's.
+        which = f"session {clash.id}" if campaign_of[clash.id] == campaign.id else "a session in another campaign"
+        raise Conflict(f"Streamer {streamer_id} already has {which} from {clash.starts_at.isoformat()} "
                        f"to {clash.ends_at.isoformat()}" + (f" (sessions need {gap} between them)." if gap else "."))
 
 

@@ -41,3 +41,16 @@ def test_a_key_for_another_teams_draft_is_refused_like_one_for_no_campaign(app, 
                            headers=bearer(world, "outsider")) for campaign in (world.ids["D"], 987654)]
     assert [a.status_code for a in answers] == [422, 422]
     assert answers[0].get_json()["errors"][0]["field"] == "campaign_ids"
+
+
+def test_a_clash_with_another_campaigns_session_names_its_times_not_its_id(app, client, world):
+    admin, e = bearer(world, "admin"), world.ids["E"]
+    assert client.post(f"/api/v1/campaigns/{e}/streamers", json={"streamer_id": world.ids["S1"]},
+                       headers=admin).status_code == 201
+    host_session = client.get(f"/api/v1/sessions/{world.ids['SS_host']}", headers=admin).get_json()
+    clash = client.post("/api/v1/sessions", headers=admin, json={
+        "campaign_id": e, "streamer_id": world.ids["S1"], "starts_at": host_session["starts_at"],
+        "ends_at": host_session["ends_at"], "product_ids": [world.ids["PA4"]]})
+    assert clash.status_code == 409
+    detail = clash.get_json()["detail"]
+    assert "already has a session in another campaign from " in detail and f"session {world.ids['SS_host']}" not in detail
