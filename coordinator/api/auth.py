@@ -4,9 +4,8 @@ from __future__ import annotations
 from flask import g, request
 from flask_login import current_user
 
-from coordinator.domain.access_facts import Actor
 from coordinator.domain.errors import NotAuthenticated
-from coordinator.edge import current_actor
+from coordinator.edge import current_actor as actor  # noqa: F401 - the API's name for the caller
 from coordinator.extensions import csrf
 from coordinator.services import accounts
 
@@ -32,7 +31,3 @@ def load_caller() -> None:
     if g.api_user is None and request.endpoint not in PUBLIC:
         raise NotAuthenticated("This endpoint needs 'Authorization: Bearer <API token>'.")
 
-
-def actor() -> Actor:
-    """The authenticated caller as the access policy sees it."""
-    return current_actor()

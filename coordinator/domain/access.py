@@ -3,10 +3,10 @@
 `may(actor, action, facts)` answers ALLOW, FORBID (403: the actor may know the object exists) or HIDE (404: the
 actor may not). The facts are plain values a service loads about the object as it concerns this actor; nothing
 here reads a database. The README's "Who may do what" table is this module in words, and tests/access checks both.
+Lists ask the same rules in their filter form (domain/access_filters.py).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import Enum
 
 from coordinator.domain.access_facts import (
@@ -208,48 +208,3 @@ def may(actor: Actor, action: str, facts: object = None) -> Verdict:
     if family == "user":  # any logged-in person's own account: tokens, sign-outs, language
         return ALLOW if actor.user_id is not None else FORBID
     raise KeyError(action)
-
-
-@dataclass(frozen=True)
-class CampaignFilter:
-    """Which campaigns a list shows an actor (SQL is built from this by the service)."""
-
-    everything: bool = False
-    team_user_id: int | None = None
-    partner_county_ids: frozenset[int] = frozenset()
-    open_statuses: frozenset[str] = frozenset()
-    streamer_id: int | None = None
-
-
-def visible_campaigns(actor: Actor) -> CampaignFilter:
-    """The campaigns an actor may list: the filter form of may(actor, "campaign.see", …)."""
-    if actor.is_admin:
-        return CampaignFilter(everything=True)
-    if actor.is_commissioner:
-        return CampaignFilter(team_user_id=actor.user_id, partner_county_ids=actor.county_ids,
-                              open_statuses=OPEN_STATUSES)
-    return CampaignFilter(streamer_id=actor.streamer_id if actor.is_streamer else None)
-
-
-@dataclass(frozen=True)
-class ItemFilter:
-    """Which pairings and sessions of one campaign an actor sees."""
-
-    everything: bool = False
-    county_ids: frozenset[int] = frozenset()
-    streamer_id: int | None = None
-
-
-def visible_items(actor: Actor, campaign: CampaignFacts) -> ItemFilter:
-    """The filter form of may(actor, "item.read", …) within one campaign."""
-    where = standing(actor, campaign)
-    if where in (Standing.ADMIN, Standing.TEAM):
-        return ItemFilter(everything=True)
-    if where == Standing.PARTNER:
-        return ItemFilter(county_ids=actor.county_ids)
-    return ItemFilter(streamer_id=actor.streamer_id if actor.is_streamer else -1)
-
-
-def visible_county_ids(actor: Actor) -> frozenset[int] | None:
-    """The counties whose products an actor sees and changes; None means all (admins)."""
-    return None if actor.is_admin else actor.county_ids

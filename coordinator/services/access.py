@@ -8,7 +8,7 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, exists, false, or_, select, true
 from sqlalchemy.dialects import postgresql, sqlite
 
-from coordinator.domain import access
+from coordinator.domain import access, access_filters
 from coordinator.domain.access_facts import (
     ANONYMOUS, Actor, CampaignFacts, CountyFacts, ItemFacts, KeyFacts, ProductFacts, StreamerFacts,
 )
@@ -16,7 +16,7 @@ from coordinator.domain.enums import TeamRole
 from coordinator.domain.errors import NotFound, PermissionDenied
 from coordinator.extensions import db
 from coordinator.models import (
-    AccessEpoch, Campaign, CampaignMember, CampaignProduct, CampaignStreamer, CommissionerCounty, IngestKey,
+    AccessEpoch, Campaign, CampaignMember, CampaignProduct, CampaignStreamer, CommissionerCounty, County, IngestKey,
     IngestKeyCampaign, LineupItem, LiveSession, Pairing, Product, ScreenToken, Streamer, User,
 )
 from coordinator.services.access_messages import refusal_text
@@ -137,13 +137,12 @@ def key_facts(actor: Actor, key: IngestKey) -> KeyFacts:
 
 def campaigns_clause(actor: Actor) -> ColumnElement[bool]:
     """SQL for "the campaign is visible to the actor", from the policy's filter."""
-    rule = access.visible_campaigns(actor)
+    rule = access_filters.visible_campaigns(actor)
     if rule.everything:
         return true()
     parts = []
     if rule.team_user_id is not None:
-        parts += [Campaign.owner_id == rule.team_user_id, Campaign.id.in_(
-            select(CampaignMember.campaign_id).where(CampaignMember.user_id == rule.team_user_id))]
+        parts.append(_on_team(rule.team_user_id))
     if rule.partner_county_ids:
         parts.append(Campaign.id.in_(select(CampaignProduct.campaign_id).join(
             Product, Product.id == CampaignProduct.product_id).where(Product.county_id.in_(rule.partner_county_ids))))
@@ -157,7 +156,7 @@ def campaigns_clause(actor: Actor) -> ColumnElement[bool]:
 
 def pairings_clause(actor: Actor, facts: CampaignFacts) -> ColumnElement[bool]:
     """SQL for "the actor sees this pairing" within one campaign."""
-    rule = access.visible_items(actor, facts)
+    rule = access_filters.visible_items(actor, facts)
     if rule.everything:
         return true()
     if rule.county_ids:
@@ -167,7 +166,7 @@ def pairings_clause(actor: Actor, facts: CampaignFacts) -> ColumnElement[bool]:
 
 def sessions_clause(actor: Actor, facts: CampaignFacts) -> ColumnElement[bool]:
     """SQL for "the actor sees this session" within one campaign."""
-    rule = access.visible_items(actor, facts)
+    rule = access_filters.visible_items(actor, facts)
     if rule.everything:
         return true()
     if rule.county_ids:
@@ -178,25 +177,51 @@ def sessions_clause(actor: Actor, facts: CampaignFacts) -> ColumnElement[bool]:
 
 def all_sessions_clause(actor: Actor) -> ColumnElement[bool]:
     """SQL for "the actor sees this session" across campaigns: the team's, a partner's share, a host's own."""
-    if actor.is_admin:
+    rule = access_filters.visible_sessions(actor)
+    if rule.everything:
         return true()
-    if actor.is_streamer:
-        return LiveSession.streamer_id == actor.streamer_id
-    if not actor.is_commissioner:
-        return false()
-    team = or_(Campaign.owner_id == actor.user_id, Campaign.id.in_(
-        select(CampaignMember.campaign_id).where(CampaignMember.user_id == actor.user_id)))
-    parts = [LiveSession.campaign_id.in_(select(Campaign.id).where(team))]
-    if actor.county_ids:
+    parts = []
+    if rule.team_user_id is not None:
+        parts.append(LiveSession.campaign_id.in_(select(Campaign.id).where(_on_team(rule.team_user_id))))
+    if rule.county_ids:
         parts.append(LiveSession.id.in_(select(LineupItem.session_id).join(Product, Product.id == LineupItem.product_id)
-                                        .where(Product.county_id.in_(actor.county_ids))))
-    return or_(*parts)
+                                        .where(Product.county_id.in_(rule.county_ids))))
+    if rule.streamer_id is not None:
+        parts.append(LiveSession.streamer_id == rule.streamer_id)
+    return or_(*parts) if parts else false()
+
+
+def keys_clause(actor: Actor) -> ColumnElement[bool]:
+    """SQL for "the actor sees this ingest key": one they made, or one for a campaign of their team."""
+    rule = access_filters.visible_keys(actor)
+    if rule.everything:
+        return true()
+    if rule.user_id is None:
+        return false()
+    return or_(IngestKey.created_by_id == rule.user_id, IngestKey.id.in_(
+        select(IngestKeyCampaign.key_id).join(Campaign, Campaign.id == IngestKeyCampaign.campaign_id)
+        .where(_on_team(rule.user_id))))
+
+
+def _on_team(user_id: int) -> ColumnElement[bool]:
+    """SQL for "the user owns the campaign or is on its team"."""
+    return or_(Campaign.owner_id == user_id, Campaign.id.in_(
+        select(CampaignMember.campaign_id).where(CampaignMember.user_id == user_id)))
 
 
 def products_clause(actor: Actor) -> ColumnElement[bool]:
     """SQL for "the product is in one of the actor's counties" (all for admins)."""
-    counties = access.visible_county_ids(actor)
-    return true() if counties is None else Product.county_id.in_(counties) if counties else false()
+    return _in_counties(actor, Product.county_id)
+
+
+def counties_clause(actor: Actor) -> ColumnElement[bool]:
+    """SQL for "the county is one the actor works on" (all for admins)."""
+    return _in_counties(actor, County.id)
+
+
+def _in_counties(actor: Actor, column: ColumnElement[int]) -> ColumnElement[bool]:
+    counties = access_filters.visible_county_ids(actor)
+    return true() if counties is None else column.in_(counties) if counties else false()
 
 
 def bump_epoch() -> None:

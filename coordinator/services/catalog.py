@@ -130,9 +130,7 @@ def is_in_season_today(product: Product, today) -> bool:
 
 def county_names(actor: Actor) -> dict[int, str]:
     """The actor's counties as "name · province", for pickers and product lists."""
-    stmt = select(County).order_by(County.province, County.name)
-    if not actor.is_admin:
-        stmt = stmt.where(County.id.in_(actor.county_ids))
+    stmt = select(County).where(access.counties_clause(actor)).order_by(County.province, County.name)
     return {c.id: f"{c.name} · {c.province}" for c in db.session.scalars(stmt)}
 
 

@@ -80,9 +80,7 @@ def list_counties(actor: Actor, page: int, per_page: int, sort: str | None, q: s
                   province: str | None) -> Page:
     """The counties the actor works on (all for admins)."""
     access.require(actor, "county.list")
-    stmt = select(County)
-    if not actor.is_admin:
-        stmt = stmt.where(County.id.in_(actor.county_ids))
+    stmt = select(County).where(access.counties_clause(actor))
     if province:
         stmt = stmt.where(County.province == province)
     if q:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import delete, exists, select
 
-from coordinator.domain import access as policy
+from coordinator.domain import access_filters
 from coordinator.domain.access_facts import Actor, CampaignFacts
 from coordinator.domain.enums import PairingStatus, SessionStatus
 from coordinator.domain.errors import Conflict, FieldError, InvalidInput, NotFound
@@ -133,7 +133,7 @@ def products_seen(actor: Actor, campaign_id: int) -> list[Product]:
 
 
 def _partner_counties(actor: Actor, facts: CampaignFacts) -> frozenset[int] | None:
-    rule = policy.visible_items(actor, facts)
+    rule = access_filters.visible_items(actor, facts)
     return None if rule.everything else rule.county_ids
 
 

@@ -122,9 +122,7 @@ def _plain(error: dict[str, Any]) -> tuple[str, dict[str, Any]]:
 
 
 def _county_lookup(actor: Actor) -> dict[tuple[str, str], list[County]]:
-    stmt = select(County)
-    if not actor.is_admin:
-        stmt = stmt.where(County.id.in_(actor.county_ids))
+    stmt = select(County).where(access.counties_clause(actor))
     lookup: dict[tuple[str, str], list[County]] = {}
     for county in db.session.scalars(stmt):
         lookup.setdefault((county.name, ""), []).append(county)

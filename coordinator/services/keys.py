@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from coordinator import clock
 from coordinator.domain import secrets as secret_rules
@@ -12,7 +12,7 @@ from coordinator.domain.access_facts import Actor
 from coordinator.domain.enums import CampaignStatus
 from coordinator.domain.errors import Conflict, FieldError, InvalidInput, NotFound
 from coordinator.extensions import db
-from coordinator.models import Campaign, CampaignMember, IngestKey, IngestKeyCampaign
+from coordinator.models import Campaign, IngestKey, IngestKeyCampaign
 from coordinator.services import access, audit
 
 
@@ -70,12 +70,7 @@ def campaign_ids_of(key: IngestKey) -> list[int]:
 def list_ingest_keys(actor: Actor) -> list[KeyRow]:
     """The keys the actor may see (made by them, or for a campaign of their team; all for admins), newest first."""
     access.require(actor, "key.list")
-    stmt = select(IngestKey).order_by(IngestKey.created_at.desc(), IngestKey.id.desc())
-    if not actor.is_admin:
-        teams = select(Campaign.id).where(or_(Campaign.owner_id == actor.user_id, Campaign.id.in_(
-            select(CampaignMember.campaign_id).where(CampaignMember.user_id == actor.user_id))))
-        stmt = stmt.where(or_(IngestKey.created_by_id == actor.user_id, IngestKey.id.in_(
-            select(IngestKeyCampaign.key_id).where(IngestKeyCampaign.campaign_id.in_(teams)))))
+    stmt = select(IngestKey).where(access.keys_clause(actor)).order_by(IngestKey.created_at.desc(), IngestKey.id.desc())
     return [KeyRow(key, campaign_ids_of(key), access.allowed(actor, "key.change", access.key_facts(actor, key)))
             for key in db.session.scalars(stmt)]
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from coordinator.domain import access as policy
+from coordinator.domain import access_filters
 from coordinator.domain.access_facts import Actor
 from coordinator.domain.errors import DomainError
 from coordinator.extensions import db
@@ -90,7 +90,7 @@ def authorize(viewer: Viewer, scope: str, scope_id: int) -> Grant | None:
     if not access.allowed(actor, "campaign.tally", facts):
         return None
     planner = access.allowed(actor, "campaign.read", facts)
-    partner = frozenset() if planner else policy.visible_items(actor, facts).county_ids
+    partner = frozenset() if planner else access_filters.visible_items(actor, facts).county_ids
     return Grant("campaign", campaign.id, campaign.id, planner, partner)
 
 

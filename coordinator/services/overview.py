@@ -38,9 +38,7 @@ class StreamerSummary:
 def commissioner_summary(actor: Actor) -> CommissionerSummary:
     """The actor's counties, product and streamer counts, and the campaigns they may see with their enrolments."""
     access.require(actor, "campaign.create")
-    county_query = select(County).order_by(County.province, County.name)
-    if not actor.is_admin:
-        county_query = county_query.where(County.id.in_(actor.county_ids))
+    county_query = select(County).where(access.counties_clause(actor)).order_by(County.province, County.name)
     product_query = select(func.count(Product.id)).where(Product.archived_at.is_(None), access.products_clause(actor))
     products = select(CampaignProduct.campaign_id, func.count().label("n")).group_by(CampaignProduct.campaign_id).subquery()
     streamers = select(CampaignStreamer.campaign_id, func.count().label("n")).group_by(CampaignStreamer.campaign_id).subquery()

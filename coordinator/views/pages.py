@@ -11,20 +11,15 @@ from flask_babel import gettext
 from werkzeug.wrappers import Response
 from wtforms import Form
 
-from coordinator.domain.access_facts import Actor
 from coordinator.domain.errors import DomainError
-from coordinator.edge import current_actor, settings
+from coordinator.edge import current_actor as actor  # noqa: F401 - the pages' name for the caller
+from coordinator.edge import settings
 
 # Refusals of access are the error page itself (403/404, from the global handler), never a flash on another page.
 ACCESS_REFUSALS = (401, 403, 404)
 # Anything a browser might read as a scheme, a host or a break in the header: control characters, whitespace and
 # backslashes (browsers strip tabs and newlines from a URL and read "\" as "/").
 UNSAFE_IN_NEXT = re.compile(r"[\x00-\x20\x7f\\]")
-
-
-def actor() -> Actor:
-    """The logged-in caller as the access policy sees them."""
-    return current_actor()
 
 
 def describe(error: DomainError) -> str:

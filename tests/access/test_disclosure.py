@@ -2,19 +2,7 @@
 with the same products, and that a hidden draft exists."""
 from __future__ import annotations
 
-import pytest
-
-from tests.access.world import build
-
-
-@pytest.fixture
-def world(app, clock):
-    with app.app_context():
-        return build()
-
-
-def bearer(world, actor: str) -> dict:
-    return {"Authorization": f"Bearer {world.tokens[actor]}"}
+from tests.access.world import bearer
 
 
 def test_an_outsider_gets_the_same_refusal_for_enrolled_and_other_products(app, client, world):

@@ -17,19 +17,9 @@ from coordinator import create_app
 from coordinator.extensions import db
 from tests.access.effects import differences, dump
 from tests.access.matrix import logged_in
-from tests.access.world import PASSWORD, build
+from tests.access.world import PASSWORD, bearer
 
 OUTSIDER = "outsider"
-
-
-@pytest.fixture
-def world(app, clock):
-    with app.app_context():
-        return build()
-
-
-def bearer(world, actor: str) -> dict:
-    return {"Authorization": f"Bearer {world.tokens[actor]}"}
 
 
 def test_a_commissioner_cannot_log_in_as_a_host_by_enrolling_them(app, client, world):

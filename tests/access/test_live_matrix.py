@@ -9,7 +9,7 @@ from coordinator.models import ApiToken
 from coordinator.realtime import live_guard
 from tests.access.matrix import logged_in
 from tests.access.policy import mark
-from tests.access.world import ACTORS, build
+from tests.access.world import ACTORS
 
 # What the README's prose adds for screens: a screen link watches its campaign and that campaign's sessions.
 SCREEN = {"C": True, "SS_host": True}
@@ -33,12 +33,6 @@ def allowed(actor: str, scope: str) -> bool:
 
 def payload(world, scope: str) -> dict:
     return {"session_id": world.ids[scope]} if scope.startswith("SS") else {"campaign_id": world.ids[scope]}
-
-
-@pytest.fixture
-def world(app, clock):
-    with app.app_context():
-        return build()
 
 
 def test_each_actor_connects_and_subscribes_as_the_policy_says(app, world):

@@ -124,3 +124,8 @@ def _credentials(users, counties, products, streamers, campaigns, pairings, sess
     assert db.session.query(ScreenToken).count() == 1
     return World(ids, tokens, screen_token, ical.feed_token(settings(), db.session.get(Streamer, streamers["S1"].id)),
                  own)
+
+
+def bearer(world: World, actor: str) -> dict:
+    """API headers carrying an actor's token."""
+    return {"Authorization": f"Bearer {world.tokens[actor]}"}

@@ -9,7 +9,7 @@ from coordinator.domain.enums import TeamRole
 from coordinator.domain.errors import NotFound, PermissionDenied
 from coordinator.extensions import db
 from coordinator.models import (
-    Campaign, IngestKey, LiveSession, Pairing, Product, ScreenToken, Streamer,
+    Campaign, County, IngestKey, LiveSession, Pairing, Product, ScreenToken, Streamer,
 )
 from coordinator.services import access, access_messages
 from tests.services.conftest import actor
@@ -77,6 +77,17 @@ def test_the_sql_filters_list_what_the_policy_lets_each_actor_see(env):
     assert set(db.session.scalars(select(LiveSession.id).where(access.all_sessions_clause(actor(env, "owner"))))) == {
         env.ids["SS_host"], env.ids["SS_other"]}  # C's as owner, E's as the partner of PA4
     assert set(db.session.scalars(select(Product.county_id).where(access.products_clause(partner)))) == {env.ids["B"]}
+    assert set(db.session.scalars(select(County.id).where(access.counties_clause(partner)))) == {env.ids["B"]}
+    assert len(db.session.scalars(select(County.id).where(access.counties_clause(actor(env, "admin")))).all()) == 4
+
+
+def test_each_sees_the_keys_they_made_and_those_of_their_teams_campaigns(env):
+    def keys(name: str) -> set[str]:
+        return set(db.session.scalars(select(IngestKey.name).where(access.keys_clause(actor(env, name)))))
+
+    assert keys("admin") == {"淘宝直播", "every campaign"}
+    assert keys("owner") == keys("editor") == keys("viewer") == {"淘宝直播"}  # the owner's key for C
+    assert keys("partner") == keys("outsider") == keys("host") == set()
 
 
 def test_the_access_epoch_moves_inside_the_change(env):

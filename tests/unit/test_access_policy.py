@@ -6,9 +6,9 @@ import itertools
 
 import pytest
 
-from coordinator.domain import access
+from coordinator.domain import access, access_filters
 from coordinator.domain.access import ALLOW, FORBID, HIDE
-from coordinator.domain.access_facts import Actor, CampaignFacts, ItemFacts, StreamerFacts
+from coordinator.domain.access_facts import Actor, CampaignFacts, ItemFacts, KeyFacts, StreamerFacts
 from coordinator.domain.enums import TeamRole
 
 ACTORS = {
@@ -23,7 +23,7 @@ CAMPAIGNS = [CampaignFacts(7, status, role, partner, enrolled)
                  ("draft", "published", "live", "closed"), (None, *TeamRole), (False, True), (False, True))]
 
 
-def sees(rule: access.CampaignFilter, facts: CampaignFacts) -> bool:
+def sees(rule: access_filters.CampaignFilter, facts: CampaignFacts) -> bool:
     """What the SQL built from a filter keeps, applied to one campaign's facts."""
     return rule.everything or (rule.team_user_id is not None and facts.team_role is not None) or (
         bool(rule.partner_county_ids) and facts.partner) or facts.status in rule.open_statuses or (
@@ -40,7 +40,7 @@ def test_the_campaign_list_filter_keeps_exactly_the_campaigns_the_actor_may_see(
             continue  # a partner has a county
         if not actor.is_streamer and facts.enrolled:
             continue  # only a host is enrolled
-        assert sees(access.visible_campaigns(actor), facts) == (access.may(actor, "campaign.see", facts) is ALLOW), facts
+        assert sees(access_filters.visible_campaigns(actor), facts) == (access.may(actor, "campaign.see", facts) is ALLOW), facts
 
 
 def test_a_draft_is_hidden_from_everyone_off_its_team_and_an_open_one_forbidden():
@@ -67,7 +67,7 @@ def test_items_a_partner_sees_are_those_of_their_counties_and_a_host_their_own()
     mine, theirs = ItemFacts(campaign, 41, frozenset({10})), ItemFacts(campaign, 41, frozenset({11}))
     partner = ACTORS["commissioner"]
     assert access.may(partner, "item.read", mine) is ALLOW and access.may(partner, "item.read", theirs) is FORBID
-    assert access.visible_items(partner, campaign).county_ids == {10}
+    assert access_filters.visible_items(partner, campaign).county_ids == {10}
     host_campaign = CampaignFacts(7, "published", enrolled=True)
     host = ACTORS["host"]
     assert access.may(host, "item.read", ItemFacts(host_campaign, 40)) is ALLOW
@@ -89,3 +89,41 @@ def test_only_the_manager_or_an_admin_may_log_in_as_a_host():
 def test_an_unknown_action_is_an_error_not_a_permission():
     with pytest.raises(KeyError):
         access.may(ACTORS["admin"], "campaign.teleport", CAMPAIGNS[0])
+
+
+def _consistent(actor: Actor, facts: CampaignFacts) -> bool:
+    """Facts that can be true of this actor (the list tests skip the rest)."""
+    return (actor.is_commissioner or facts.team_role is None) and (bool(actor.county_ids) or not facts.partner) and (
+        actor.is_streamer or not facts.enrolled)
+
+
+@pytest.mark.parametrize("name", [n for n in ACTORS if n != "screen"])
+def test_the_session_list_filter_keeps_exactly_the_sessions_the_actor_may_read(name):
+    actor, checked = ACTORS[name], 0
+    rule = access_filters.visible_sessions(actor)
+    for facts, streamer_id, counties in itertools.product(CAMPAIGNS, (40, 41), (frozenset(), frozenset({10}))):
+        if not _consistent(actor, facts) or (bool(counties & actor.county_ids) and not facts.partner) or (
+                streamer_id == actor.streamer_id and not facts.enrolled):
+            continue  # a lineup with one's product means a partner; a host's session means they are enrolled
+        item = ItemFacts(facts, streamer_id, counties)
+        kept = rule.everything or (rule.team_user_id is not None and facts.team_role is not None) or bool(
+            rule.county_ids & counties) or (rule.streamer_id is not None and rule.streamer_id == streamer_id)
+        assert kept == (access.may(actor, "item.read", item) is ALLOW), (facts, streamer_id, counties)
+        checked += 1
+    assert checked > 20
+
+
+@pytest.mark.parametrize("name", [n for n in ACTORS if n != "screen"])
+def test_the_key_list_filter_keeps_exactly_the_keys_the_actor_may_see(name):
+    actor = ACTORS[name]
+    rule = access_filters.visible_keys(actor)
+    for made_by, campaigns in itertools.product((actor.user_id, 99), ((), *((c,) for c in CAMPAIGNS))):
+        if campaigns and not _consistent(actor, campaigns[0]):
+            continue
+        key = KeyFacts(made_by, not campaigns, campaigns)
+        kept = rule.everything or (rule.user_id is not None and (
+            made_by == rule.user_id or any(c.team_role is not None for c in campaigns)))
+        if not actor.is_commissioner:
+            assert not kept and access.may(actor, "key.see", key) is FORBID
+            continue
+        assert kept == (access.may(actor, "key.see", key) is ALLOW), key
