@@ -101,6 +101,25 @@ class Config:
     PAIRING_EXPECTED_UNITS_PER_SESSION = _env_int("PAIRING_EXPECTED_UNITS_PER_SESSION", 50)
     PAIRING_WEIGHTS: dict = json.loads(os.environ.get("PAIRING_WEIGHTS", "{}"))
 
+    # Notifications (CONTRACT section 6). Seconds before each attempt of a message, the first attempt's first.
+    NOTIFY_RETRY_SCHEDULE = os.environ.get("NOTIFY_RETRY_SCHEDULE", "0,5,300,1800,7200,18000,36000,36000")
+    # host:port pairs or CIDR networks that may receive messages although loopback, private or link-local.
+    NOTIFY_ALLOW_PRIVATE = os.environ.get("NOTIFY_ALLOW_PRIVATE", "")
+    # Delivery workers run beside the scheduler (embedded, standalone or off, as SCHEDULER_MODE) unless "off" here.
+    NOTIFY_WORKER = os.environ.get("NOTIFY_WORKER", "on")
+    NOTIFY_POLL_SECONDS = float(os.environ.get("NOTIFY_POLL_SECONDS", "0.5"))
+    # Messages one worker sends at once (threads); a claim is held this long before another worker may retry it.
+    NOTIFY_CONCURRENCY = _env_int("NOTIFY_CONCURRENCY", 8)
+    NOTIFY_CLAIM_SECONDS = _env_int("NOTIFY_CLAIM_SECONDS", 60)
+    # The address messages link to (the pages that show more); default this server's own.
+    PUBLIC_URL = os.environ.get("PUBLIC_URL", "")
+    SMTP_HOST = os.environ.get("SMTP_HOST", "127.0.0.1")
+    SMTP_PORT = _env_int("SMTP_PORT", 25)
+    SMTP_SECURITY = os.environ.get("SMTP_SECURITY", "none")
+    SMTP_USER = os.environ.get("SMTP_USER", "")
+    SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD", "")
+    MAIL_FROM = os.environ.get("MAIL_FROM", "coordinator@localhost")
+
     # A worker thread sends coalesced tally pushes; the test suite flushes by hand instead.
     TALLY_PUSH_THREAD = True
     # A sweeper re-checks /live connections when access changes; the test suite sweeps by hand instead.
@@ -120,6 +139,7 @@ class TestingConfig(Config):
     SOCKETIO_MESSAGE_QUEUE = None
     TALLY_PUSH_THREAD = False
     LIVE_GUARD_THREAD = False
+    NOTIFY_WORKER = "off"
 
 
 def check_config(config: dict) -> None:
@@ -130,6 +150,7 @@ def check_config(config: dict) -> None:
             f"got {config.get('SCHEDULER_MODE')!r}"
         )
     _check_async_mode(config)
+    _check_notify(config)
     key = config.get("SECRET_KEY")
     # The test suite's fixed key is short on purpose; every other configuration gets a real one.
     if key and (key in PUBLIC_SECRET_KEYS or (len(key) < MIN_SECRET_KEY_LENGTH and not config.get("TESTING"))):
@@ -141,6 +162,21 @@ def check_config(config: dict) -> None:
         ZoneInfo(config["COORDINATOR_TIMEZONE"])
     except Exception as exc:  # noqa: BLE001 - any failure means the zone is unusable
         raise RuntimeError(f"COORDINATOR_TIMEZONE {config.get('COORDINATOR_TIMEZONE')!r} is not a known time zone") from exc
+
+
+def _check_notify(config: dict) -> None:
+    from coordinator.domain.delivery_rules import parse_schedule
+    from coordinator.domain.destinations import AllowList
+
+    try:
+        parse_schedule(config["NOTIFY_RETRY_SCHEDULE"])
+        AllowList.parse(config["NOTIFY_ALLOW_PRIVATE"])
+    except ValueError as exc:
+        raise RuntimeError(str(exc)) from exc
+    if config.get("SMTP_SECURITY") not in ("none", "starttls", "ssl"):
+        raise RuntimeError(f"SMTP_SECURITY must be none, starttls or ssl, got {config.get('SMTP_SECURITY')!r}")
+    if config.get("NOTIFY_WORKER") not in ("on", "off"):
+        raise RuntimeError(f"NOTIFY_WORKER must be on or off, got {config.get('NOTIFY_WORKER')!r}")
 
 
 def _check_async_mode(config: dict) -> None:

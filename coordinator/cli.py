@@ -169,10 +169,14 @@ def load_demo() -> None:
     click.echo(logins.screen_path)
 
 
-COMMANDS = (init_db, create_user, ingest_key, screen_token, simulate_sales, run_scheduler, load_demo)
+def _commands() -> tuple:
+    from coordinator.notify.commands import deliver, demo_robot
+
+    return (init_db, create_user, ingest_key, screen_token, simulate_sales, run_scheduler, load_demo, deliver,
+            demo_robot)
 
 
 def init_app(app: Flask) -> None:
     """Register the commands on the application."""
-    for command in COMMANDS:
+    for command in _commands():
         app.cli.add_command(command)

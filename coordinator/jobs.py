@@ -103,6 +103,9 @@ class SessionScheduler:
         self.scheduler.add_job(self.tick, "interval", seconds=self.app.config["SCHEDULER_SWEEP_SECONDS"], id="sweep",
                                replace_existing=True)
         self.scheduler.add_job(self.rebuild, "interval", minutes=10, id="rebuild", replace_existing=True)
+        from coordinator.notify import worker
+
+        worker.start(self.app)  # messages are delivered beside the scheduler, by its lock's holder
         log.info("scheduler running with %d wake-ups", count)
 
     def _wait_for_lock(self) -> None:
@@ -135,9 +138,12 @@ class SessionScheduler:
 
     def shutdown(self) -> None:
         """Stop the jobs and release the lock."""
+        from coordinator.notify import worker
+
         self._stop.set()
         if self.running:
             self.scheduler.shutdown(wait=True)
+            worker.stop(self.app)
             self.running = False
         if self.lock_connection is not None:
             self.lock_connection.close()  # closing the session releases the advisory lock

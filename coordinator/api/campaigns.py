@@ -13,7 +13,7 @@ from coordinator.api.common import ListQuery, PageOut, dump, page_body, patch_ch
 from coordinator.api.spec import api_spec
 from coordinator.api.validation import AwareTime, Fen, RequestModel
 from coordinator.domain.enums import CampaignStatus
-from coordinator.edge import done
+from coordinator.edge import done, settings
 from coordinator.services import campaigns, coverage
 
 Name = Annotated[str, StringConstraints(strict=True, strip_whitespace=True, min_length=1, max_length=200)]
@@ -162,7 +162,7 @@ def update_campaign(campaign_id: int, json: CampaignPatch):
 @api_spec.validate(resp=Response(HTTP_200=CampaignOut), tags=["campaigns"])
 def set_campaign_status(campaign_id: int, json: StatusIn):
     """Move a campaign along draft → published → live → closed (409 for steps that make no sense)."""
-    return dump(CampaignOut, done(campaigns.transition(actor(), campaign_id, json.status.value)))
+    return dump(CampaignOut, done(campaigns.transition(actor(), settings(), campaign_id, json.status.value)))
 
 
 @bp.delete("/campaigns/<int:campaign_id>")

@@ -126,11 +126,11 @@ def my_pairings():
 @api_spec.validate(resp=Response(HTTP_200=PairingOut), tags=["me"])
 def accept_pairing(pairing_id: int):
     """The paired streamer accepts."""
-    return dump(PairingOut, done(pairings.respond(actor(), pairing_id, True)))
+    return dump(PairingOut, done(pairings.respond(actor(), settings(), pairing_id, True)))
 
 
 @bp.post("/pairings/<int:pairing_id>/decline")
 @api_spec.validate(resp=Response(HTTP_200=PairingOut), tags=["me"])
 def decline_pairing(pairing_id: int, json: DeclineIn):
     """The paired streamer declines, saying why; the engine will not propose it again."""
-    return dump(PairingOut, done(pairings.respond(actor(), pairing_id, False, json.reason)))
+    return dump(PairingOut, done(pairings.respond(actor(), settings(), pairing_id, False, json.reason)))

@@ -161,7 +161,7 @@ def reschedule_session(session_id: int, json: SessionPatch):
 @api_spec.validate(resp=Response(HTTP_200=SessionOut), tags=["sessions"])
 def cancel_session(session_id: int):
     """Cancel a session: no more reminders, and feeds and screens say so."""
-    return session_body(done(sessions.cancel(actor(), session_id)))
+    return session_body(done(sessions.cancel(actor(), settings(), session_id)))
 
 
 @bp.get("/me/sessions")

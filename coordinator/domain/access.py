@@ -10,7 +10,7 @@ from __future__ import annotations
 from enum import Enum
 
 from coordinator.domain.access_facts import (
-    Actor, CampaignFacts, CountyFacts, ItemFacts, KeyFacts, ProductFacts, ScreenFacts, StreamerFacts,
+    Actor, CampaignFacts, ChannelFacts, CountyFacts, ItemFacts, KeyFacts, ProductFacts, ScreenFacts, StreamerFacts,
 )
 from coordinator.domain.enums import CampaignStatus, TeamRole
 
@@ -145,7 +145,7 @@ def _product(actor: Actor, action: str, product: ProductFacts | None) -> Verdict
 def _streamer(actor: Actor, action: str, streamer: StreamerFacts | None) -> Verdict:
     own = actor.is_streamer and streamer is not None and actor.streamer_id == streamer.id
     if actor.is_streamer:
-        if action in ("streamer.read", "streamer.edit_profile", "streamer.renew_calendar"):
+        if action in ("streamer.read", "streamer.edit_profile", "streamer.renew_calendar", "streamer.channels"):
             return ALLOW if own else HIDE
         return FORBID if own or streamer is None else HIDE
     if not actor.is_commissioner:
@@ -155,7 +155,8 @@ def _streamer(actor: Actor, action: str, streamer: StreamerFacts | None) -> Verd
     if action == "streamer.edit_profile":  # the host's own form: commissioners use streamer.change
         return FORBID
     manages = actor.is_admin or (streamer is not None and streamer.manager_id == actor.user_id)
-    if action in ("streamer.change", "streamer.login_access", "streamer.renew_calendar"):
+    # A host's own channels (email, a personal robot) are theirs and their manager's.
+    if action in ("streamer.change", "streamer.login_access", "streamer.renew_calendar", "streamer.channels"):
         return ALLOW if manages else FORBID
     if action == "streamer.set_manager":
         return ALLOW if actor.is_admin else FORBID
@@ -181,6 +182,15 @@ def _key(actor: Actor, action: str, key: KeyFacts | None) -> Verdict:
     raise KeyError(action)
 
 
+def _channel(actor: Actor, action: str, channel: ChannelFacts) -> Verdict:
+    """A campaign's channels are its team's (viewers read them); a host's are the host's and their manager's."""
+    if channel.campaign is not None:
+        return _campaign(actor, "campaign.read" if action == "channel.read" else "campaign.change", channel.campaign)
+    if action not in ("channel.read", "channel.change"):
+        raise KeyError(action)
+    return _streamer(actor, "streamer.channels", channel.streamer)
+
+
 def may(actor: Actor, action: str, facts: object = None) -> Verdict:
     """The policy's answer for an actor doing an action to an object described by its facts."""
     family = action.split(".", 1)[0]
@@ -201,6 +211,9 @@ def may(actor: Actor, action: str, facts: object = None) -> Verdict:
         return _product(actor, action, facts if isinstance(facts, ProductFacts) else None)
     if family == "streamer":
         return _streamer(actor, action, facts if isinstance(facts, StreamerFacts) else None)
+    if family == "channel":
+        assert isinstance(facts, ChannelFacts)
+        return _channel(actor, action, facts)
     if family == "key":
         return _key(actor, action, facts if isinstance(facts, KeyFacts) else None)
     if family == "host":  # the streamer's own pages and lists (/my, /me)

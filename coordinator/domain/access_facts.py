@@ -92,6 +92,14 @@ class KeyFacts:
 
 
 @dataclass(frozen=True)
+class ChannelFacts:
+    """A notification channel: a campaign's (judged by the campaign) or a host's own (by the streamer)."""
+
+    campaign: CampaignFacts | None = None
+    streamer: StreamerFacts | None = None
+
+
+@dataclass(frozen=True)
 class ScreenFacts:
     """A screen link, judged by its campaign."""
 

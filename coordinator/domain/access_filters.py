@@ -74,6 +74,25 @@ def visible_sessions(actor: Actor) -> SessionFilter:
 
 
 @dataclass(frozen=True)
+class ChannelFilter:
+    """Which notification channels an actor sees: every one, or their teams' campaigns', their hosts', their own."""
+
+    everything: bool = False
+    team_user_id: int | None = None
+    manager_id: int | None = None
+    streamer_id: int | None = None
+
+
+def visible_channels(actor: Actor) -> ChannelFilter:
+    """The filter form of may(actor, "channel.read", …)."""
+    if actor.is_admin:
+        return ChannelFilter(everything=True)
+    if actor.is_commissioner:
+        return ChannelFilter(team_user_id=actor.user_id, manager_id=actor.user_id)
+    return ChannelFilter(streamer_id=actor.streamer_id if actor.is_streamer else None)
+
+
+@dataclass(frozen=True)
 class KeyFilter:
     """Which ingest keys an actor sees: every one, or those they made and those for their teams' campaigns."""
 

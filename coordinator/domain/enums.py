@@ -76,6 +76,24 @@ class TallyDimension(StrEnum):
     PRODUCT = "product"
 
 
+class ChannelKind(StrEnum):
+    """Where a channel's messages go (CONTRACT section 6)."""
+
+    WEBHOOK = "webhook"
+    WECOM = "wecom"
+    DINGTALK = "dingtalk"
+    FEISHU = "feishu"
+    EMAIL = "email"
+
+
+class DeliveryState(StrEnum):
+    """An outbox message's state: waiting (to be tried or retried), delivered, or given up on."""
+
+    PENDING = "pending"
+    DELIVERED = "delivered"
+    FAILED = "failed"
+
+
 def sql_in(column: str, enum: type[StrEnum]) -> str:
     """A CHECK expression that limits a column to an enum's values."""
     values = ", ".join(f"'{member.value}'" for member in enum)

@@ -8,6 +8,8 @@ from datetime import timedelta
 from typing import Any, Mapping
 from zoneinfo import ZoneInfo
 
+from coordinator.domain.delivery_rules import DEFAULT_RETRY_SCHEDULE, parse_schedule
+from coordinator.domain.destinations import AllowList
 from coordinator.domain.pairing_model import PairingWeights
 
 
@@ -29,6 +31,10 @@ class Settings:
     calendar_key: bytes = b"calendar links need a key of their own"
     # Where a previewed spreadsheet waits for its import to be confirmed.
     upload_dir: str = "instance/uploads"
+    # Notifications: the retry delays, the private destinations allowed, and the address messages link to.
+    retry_schedule: tuple[int, ...] = DEFAULT_RETRY_SCHEDULE
+    allow_private: AllowList = field(default_factory=AllowList)
+    public_url: str = "http://127.0.0.1:5000"
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any], instance_path: str = "instance") -> "Settings":
@@ -45,6 +51,9 @@ class Settings:
             pairing_weights=replace(PairingWeights(), **config.get("PAIRING_WEIGHTS", {})),
             default_locale=config["BABEL_DEFAULT_LOCALE"],
             calendar_key=purpose_key(config["SECRET_KEY"], "calendar-feed"),
+            retry_schedule=parse_schedule(config["NOTIFY_RETRY_SCHEDULE"]),
+            allow_private=AllowList.parse(config["NOTIFY_ALLOW_PRIVATE"]),
+            public_url=(config.get("PUBLIC_URL") or f"http://{config['HOST']}:{config['PORT']}").rstrip("/"),
         )
 
 

@@ -7,12 +7,13 @@ from coordinator.models.base import Base, utcnow
 from coordinator.models.campaigns import Campaign, CampaignMember, CampaignProduct, CampaignStreamer, Pairing
 from coordinator.models.catalog import AvailabilityWindow, Product, Streamer
 from coordinator.models.geo import CommissionerCounty, County
+from coordinator.models.notify import Channel, Delivery, DeliveryAttempt
 from coordinator.models.sales import SaleEvent, TallyCounter, TallyMinute
 from coordinator.models.sessions import LineupItem, LiveSession, SessionReminder
 
 __all__ = [
     "AccessEpoch", "ApiToken", "AuditEntry", "AvailabilityWindow", "Base", "Campaign", "CampaignMember",
-    "CampaignProduct", "CampaignStreamer", "CommissionerCounty", "County", "IngestKey", "IngestKeyCampaign",
+    "CampaignProduct", "CampaignStreamer", "Channel", "CommissionerCounty", "County", "Delivery", "DeliveryAttempt", "IngestKey", "IngestKeyCampaign",
     "LineupItem", "LiveSession", "LoginLink", "LoginSession", "LoginThrottle", "Pairing", "Product", "SaleEvent",
     "ScreenToken", "SessionReminder", "Streamer", "TallyCounter", "TallyMinute", "User", "utcnow",
 ]

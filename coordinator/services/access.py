@@ -10,13 +10,14 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from coordinator.domain import access, access_filters
 from coordinator.domain.access_facts import (
-    ANONYMOUS, Actor, CampaignFacts, CountyFacts, ItemFacts, KeyFacts, ProductFacts, StreamerFacts,
+    ANONYMOUS, Actor, CampaignFacts, ChannelFacts, CountyFacts, ItemFacts, KeyFacts, ProductFacts, StreamerFacts,
 )
 from coordinator.domain.enums import TeamRole
 from coordinator.domain.errors import NotFound, PermissionDenied
 from coordinator.extensions import db
 from coordinator.models import (
-    AccessEpoch, Campaign, CampaignMember, CampaignProduct, CampaignStreamer, CommissionerCounty, County, IngestKey,
+    AccessEpoch, Campaign, CampaignMember, CampaignProduct, CampaignStreamer, Channel, CommissionerCounty, County,
+    IngestKey,
     IngestKeyCampaign, LineupItem, LiveSession, Pairing, Product, ScreenToken, Streamer, User,
 )
 from coordinator.services.access_messages import refusal_text
@@ -133,6 +134,28 @@ def key_facts(actor: Actor, key: IngestKey) -> KeyFacts:
         IngestKeyCampaign, IngestKeyCampaign.campaign_id == Campaign.id).where(IngestKeyCampaign.key_id == key.id)))
     facts = campaign_facts_many(actor, campaigns)
     return KeyFacts(key.created_by_id, key.all_campaigns, tuple(facts[c.id] for c in campaigns))
+
+
+def channel_facts(actor: Actor, channel: Channel) -> ChannelFacts:
+    """A channel's facts: its campaign's as they concern the actor, or its streamer's."""
+    if channel.campaign_id is not None:
+        return ChannelFacts(campaign=campaign_facts(actor, db.session.get(Campaign, channel.campaign_id)))
+    return ChannelFacts(streamer=streamer_facts(db.session.get(Streamer, channel.streamer_id)))
+
+
+def channels_clause(actor: Actor) -> ColumnElement[bool]:
+    """SQL for "the actor sees this channel", from the policy's filter."""
+    rule = access_filters.visible_channels(actor)
+    if rule.everything:
+        return true()
+    parts = []
+    if rule.team_user_id is not None:
+        parts.append(Channel.campaign_id.in_(select(Campaign.id).where(_on_team(rule.team_user_id))))
+    if rule.manager_id is not None:
+        parts.append(Channel.streamer_id.in_(select(Streamer.id).where(Streamer.manager_id == rule.manager_id)))
+    if rule.streamer_id is not None:
+        parts.append(Channel.streamer_id == rule.streamer_id)
+    return or_(*parts) if parts else false()
 
 
 def campaigns_clause(actor: Actor) -> ColumnElement[bool]:

@@ -28,6 +28,10 @@ REFUSALS = {
     "streamer.change": _("Only the streamer's manager or an admin may change this streamer."),
     "streamer.login_access": _("Only the streamer's manager or an admin may send, list or revoke login links."),
     "streamer.set_manager": _("Only an admin may hand a streamer to another manager."),
+    "channel.read": _("Only the campaign's team, or the host and their manager, may see this channel."),
+    "channel.change": _("Only the campaign's owner and editors, or the host and their manager, may change this "
+                        "channel."),
+    "streamer.channels": _("Only the host, their manager or an admin may manage the host's channels."),
     "streamer.renew_calendar": _("Only the host, their manager or an admin may renew the calendar link."),
     "streamer.edit_profile": _("Commissioners edit streamers on the streamer's own page."),
     "key.create_for_all": _("Only an admin makes a key for every campaign; name the campaigns you own or edit."),

@@ -14,7 +14,7 @@ from coordinator.domain.events import Outcome
 from coordinator.domain.settings import Settings
 from coordinator.extensions import db
 from coordinator.models import LiveSession, Pairing
-from coordinator.services import enrolment, sessions
+from coordinator.services import enrolment, outbox, sessions
 from coordinator.services.campaigns import changeable
 
 # A commissioner's lock is as settled as a streamer's acceptance.
@@ -63,6 +63,8 @@ def confirm(actor: Actor, settings: Settings, campaign_id: int,
         raise
     if not rows:
         raise InvalidInput("Nothing to schedule.")
+    for row in rows:
+        outbox.stage_session("session.scheduled", row, settings)
     db.session.commit()
     return Outcome(rows, [sessions.times_changed(row) for row in rows])
 

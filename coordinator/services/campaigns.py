@@ -12,9 +12,10 @@ from coordinator.domain.campaigns import campaign_errors, outside_window
 from coordinator.domain.enums import SessionStatus
 from coordinator.domain.errors import Conflict, InvalidInput
 from coordinator.domain.events import CampaignStatusChanged, Outcome
+from coordinator.domain.settings import Settings
 from coordinator.extensions import db
 from coordinator.models import AuditEntry, Campaign, LiveSession, SaleEvent, User
-from coordinator.services import access, audit
+from coordinator.services import access, audit, outbox
 from coordinator.services.listing import Page, paginate
 
 CAMPAIGN_SORTS = {"starts_at": Campaign.starts_at, "name": Campaign.name, "status": Campaign.status, "id": Campaign.id}
@@ -81,7 +82,7 @@ def update_campaign(actor: Actor, campaign_id: int, changes: dict[str, Any]) -> 
     return campaign
 
 
-def transition(actor: Actor, campaign_id: int, target: str) -> Outcome[Campaign]:
+def transition(actor: Actor, settings: Settings, campaign_id: int, target: str) -> Outcome[Campaign]:
     """Move a campaign to another status, if that step makes sense; who may see it changes with it."""
     campaign = campaign_for(actor, "campaign.change", campaign_id)
     lifecycle.check_transition(campaign.status, target)
@@ -89,6 +90,7 @@ def transition(actor: Actor, campaign_id: int, target: str) -> Outcome[Campaign]
     campaign.status = target
     audit.record(actor, "status", campaign, {"status": before}, {"status": target}, campaign_id=campaign.id)
     access.bump_epoch()
+    outbox.stage_campaign_status(campaign, before, settings)
     db.session.commit()
     return Outcome(campaign, [CampaignStatusChanged(campaign.id, target)])
 

@@ -14,7 +14,7 @@ from coordinator.domain.events import Outcome, PairingChanged, PairingsRerun
 from coordinator.domain.settings import Settings
 from coordinator.extensions import db
 from coordinator.models import Campaign, CampaignProduct, CampaignStreamer, County, Pairing, Product, Streamer
-from coordinator.services import access, audit, enrolment
+from coordinator.services import access, audit, enrolment, outbox
 from coordinator.services.campaigns import changeable, open_campaign
 
 DECIDED = (PairingStatus.ACCEPTED.value, PairingStatus.LOCKED.value)
@@ -93,6 +93,7 @@ def run(actor: Actor, settings: Settings, campaign_id: int) -> Outcome[RunOutcom
     audit.record(actor, "pairing-run", campaign, None, {"pairings": len(result.pairings),
                                                         "uncovered": [c.county_name for c in result.uncovered_counties]},
                  campaign_id=campaign.id)
+    outbox.stage_proposals(campaign, len(result.pairings), settings)
     db.session.commit()
     stored = _stored(campaign.id)
     return Outcome(RunOutcome(stored, result.uncovered_counties, result.stats),
@@ -136,6 +137,7 @@ def add_manual(actor: Actor, settings: Settings, campaign_id: int, streamer_id: 
     db.session.add(row)
     db.session.flush()
     audit.record(actor, "pair", row, None, audit.snapshot(row), campaign_id=campaign.id)
+    outbox.stage_pairing("pairing.proposed", row, settings)
     db.session.commit()
     return Outcome(row, [_changed(row)])
 
@@ -164,7 +166,7 @@ def remove(actor: Actor, pairing_id: int) -> Outcome[None]:
     return Outcome(None, [event])
 
 
-def respond(actor: Actor, pairing_id: int, accept: bool, reason: str = "") -> Outcome[Pairing]:
+def respond(actor: Actor, settings: Settings, pairing_id: int, accept: bool, reason: str = "") -> Outcome[Pairing]:
     """A streamer accepts or declines one of their own pairings; a decline needs a reason."""
     row = _pairing(actor, pairing_id, "item.answer")
     open_campaign(db.session.get(Campaign, row.campaign_id))
@@ -175,6 +177,7 @@ def respond(actor: Actor, pairing_id: int, accept: bool, reason: str = "") -> Ou
     row.decline_reason = "" if accept else reason.strip()[:500]
     row.updated_at = clock.now()
     audit.record(actor, "accept" if accept else "decline", row, before, audit.snapshot(row), campaign_id=row.campaign_id)
+    outbox.stage_pairing("pairing.accepted" if accept else "pairing.declined", row, settings)
     db.session.commit()
     return Outcome(row, [_changed(row)])
 

@@ -15,6 +15,7 @@ from coordinator.domain.events import ReminderDue, SessionStatusChanged
 from coordinator.domain.settings import Settings
 from coordinator.extensions import db
 from coordinator.models import LiveSession, SessionReminder
+from coordinator.services import outbox
 
 S = SessionStatus
 
@@ -49,8 +50,18 @@ def advance(settings: Settings, now: datetime | None = None) -> Tick:
                         LiveSession.ends_at <= now)
     transitions += _move(S.LIVE.value, LiveSession.status == S.SCHEDULED.value, LiveSession.starts_at <= now)
     reminders = _remind(settings, now)
+    _stage(settings, transitions, reminders)
     db.session.commit()
     return Tick(transitions, reminders)
+
+
+def _stage(settings: Settings, transitions: list[tuple[int, int, str]], reminders: list[dict]) -> None:
+    """Write the messages this pass owes into its own transaction: a crash after it loses none, sends none twice."""
+    for session_id, _campaign_id, status in transitions:
+        outbox.stage_session(f"session.{status}", db.session.get(LiveSession, session_id), settings)
+    for reminder in reminders:
+        outbox.stage_session("session.reminder", db.session.get(LiveSession, reminder["session_id"]), settings,
+                             reminder["lead_minutes"], reminder["minutes_left"])
 
 
 def _insert_ignore(values: dict) -> bool:

@@ -16,7 +16,7 @@ from coordinator.domain.events import AccessChanged, Outcome, SessionStatusChang
 from coordinator.domain.settings import Settings
 from coordinator.extensions import db
 from coordinator.models import Campaign, CampaignProduct, CampaignStreamer, LineupItem, LiveSession, Product, Streamer
-from coordinator.services import access, audit
+from coordinator.services import access, audit, outbox
 from coordinator.services.campaigns import open_campaign
 from coordinator.services.listing import Page, paginate
 
@@ -97,6 +97,7 @@ def create(actor: Actor, settings: Settings, data: dict[str, Any]) -> Outcome[Li
     access.require(actor, "campaign.change", facts, f"campaign {campaign.id}")
     open_campaign(campaign)
     session = schedule(actor, settings, campaign, data)
+    outbox.stage_session("session.scheduled", session, settings)
     db.session.commit()
     return Outcome(session, [times_changed(session)])
 
@@ -140,6 +141,7 @@ def reschedule(actor: Actor, settings: Settings, session_id: int, changes: dict[
     audit.record(actor, "reschedule", session, before, audit.changed_fields(before, snapshot(session)),
                  campaign_id=session.campaign_id)
     events: list[object] = [times_changed(session)]
+    outbox.stage_session("session.updated", session, settings)
     if set(product_ids) != carried:
         access.bump_epoch()  # the partners who may follow this session change with its lineup
         events.append(AccessChanged())
@@ -155,7 +157,7 @@ def move_to_day(actor: Actor, settings: Settings, session_id: int, day: date) ->
     return reschedule(actor, settings, session.id, {"starts_at": start})
 
 
-def cancel(actor: Actor, session_id: int) -> Outcome[LiveSession]:
+def cancel(actor: Actor, settings: Settings, session_id: int) -> Outcome[LiveSession]:
     """Cancel a scheduled or live session; cancelling twice is harmless, an ended one is a 409."""
     session = _locked(actor, session_id)
     if session.status == SessionStatus.CANCELLED.value:
@@ -166,6 +168,7 @@ def cancel(actor: Actor, session_id: int) -> Outcome[LiveSession]:
     session.status, session.cancelled_at = SessionStatus.CANCELLED.value, clock.now()
     session.updated_at = session.cancelled_at
     audit.record(actor, "cancel", session, before, {"status": session.status}, campaign_id=session.campaign_id)
+    outbox.stage_session("session.cancelled", session, settings)
     db.session.commit()
     return Outcome(session, [SessionStatusChanged(session.id, session.campaign_id, session.status)])
 

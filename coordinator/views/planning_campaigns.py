@@ -109,7 +109,7 @@ def campaign_status(campaign_id: int):
     target = request.form.get("status", "")
     if EmptyForm().validate_on_submit() and target in {s.value for s in CampaignStatus}:
         try:
-            done(campaigns.transition(actor(), campaign_id, target))
+            done(campaigns.transition(actor(), settings(), campaign_id, target))
         except DomainError as error:
             return redirect_with(error, _back(campaign_id))
     return redirect(_back(campaign_id))

@@ -96,7 +96,7 @@ def cancel_session(session_id: int):
     session = sessions.session_for(actor(), session_id, "item.change")
     if EmptyForm().validate_on_submit():
         try:
-            done(sessions.cancel(actor(), session.id))
+            done(sessions.cancel(actor(), settings(), session.id))
         except DomainError as error:
             return redirect_with(error, _back(session))
         flash(_("Session cancelled."), "info")

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from coordinator.domain.errors import DomainError
-from coordinator.edge import done
+from coordinator.edge import done, settings
 from coordinator.services import briefs, live, pairings, streamers
 from coordinator.views.forms import EmptyForm
 from coordinator.views.pages import actor, redirect_with, show_errors
@@ -58,7 +58,7 @@ def answer_pairing(pairing_id: int, answer: str):
         abort(400)
     back = url_for("main.home") + "#pairings"
     try:
-        done(pairings.respond(actor(), pairing_id, answer == "accept", request.form.get("reason", "")))
+        done(pairings.respond(actor(), settings(), pairing_id, answer == "accept", request.form.get("reason", "")))
     except DomainError as error:
         if answer == "decline" and error.status == 422:
             flash(_("Please say why you decline."), "error")

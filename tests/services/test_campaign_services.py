@@ -18,7 +18,7 @@ from coordinator.services import (
 from tests.services.conftest import actor
 
 
-def test_a_campaign_from_creation_to_its_end(env):
+def test_a_campaign_from_creation_to_its_end(env, settings):
     viewer, outsider = actor(env, "viewer"), actor(env, "outsider")
     campaigns.may_create(viewer)
     now = clock.now()
@@ -31,12 +31,12 @@ def test_a_campaign_from_creation_to_its_end(env):
     with pytest.raises(NotFound):
         campaigns.read_campaign(outsider, made.id)  # a draft
     assert campaigns.update_campaign(viewer, made.id, {"name": "年货节 · 腊月"}).name == "年货节 · 腊月"
-    moved = campaigns.transition(viewer, made.id, "published")
+    moved = campaigns.transition(viewer, settings, made.id, "published")
     assert moved.events == [CampaignStatusChanged(made.id, "published")]
     assert campaigns.read_campaign(outsider, made.id)[1].status == "published"
     assert made.id in {c.id for c in campaigns.list_campaigns(outsider, 1, 50, None, "年货", None).items}
     assert [row.entry.action for row in campaigns.campaign_audit(viewer, made.id)] == ["status", "update", "create"]
-    campaigns.transition(viewer, made.id, "closed")
+    campaigns.transition(viewer, settings, made.id, "closed")
     with pytest.raises(Conflict):
         campaigns.open_campaign(db.session.get(Campaign, made.id))
     other = campaigns.create_campaign(viewer, {"name": "删", "starts_at": now, "ends_at": now + timedelta(days=1),

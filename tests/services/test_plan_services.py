@@ -29,9 +29,9 @@ def test_pairings_run_by_the_team_and_answered_by_the_host(env, settings):
     assert run.events == [PairingsRerun(env.ids["C"], len(run.value.pairings))]
     assert added.value.id in {p.id for p in run.value.pairings}  # made by hand, kept by the engine
     assert pairings.set_locked(owner, added.value.id, True).value.status == "locked"
-    assert pairings.respond(host, env.ids["P_host"], True).value.status == "accepted"
+    assert pairings.respond(host, settings, env.ids["P_host"], True).value.status == "accepted"
     with pytest.raises(PermissionDenied):
-        pairings.respond(owner, env.ids["P_host"], True)
+        pairings.respond(owner, settings, env.ids["P_host"], True)
     assert {p.product_id for p in pairings.campaign_pairings(partner, env.ids["C"])} <= {env.ids["PB1"], env.ids["PB2"]}
     assert [row[0].id for row in pairings.streamer_pairings(host)][:1] != []
     board = pairings.board(partner, env.ids["C"])
@@ -58,7 +58,7 @@ def test_sessions_keep_the_injected_gap_and_zone(env, settings):
     listed = sessions.list_sessions(owner, settings, 1, 50, day=day)
     assert [s.id for s in listed.items] == [made.value.id]  # the day in New York
     assert {s.id for s in sessions.own_sessions(host, settings, 1, 50).items} == {env.ids["SS_host"], made.value.id}
-    assert sessions.cancel(owner, made.value.id).events == [SessionStatusChanged(made.value.id, env.ids["C"],
+    assert sessions.cancel(owner, settings, made.value.id).events == [SessionStatusChanged(made.value.id, env.ids["C"],
                                                                                  "cancelled")]
     assert sessions.snapshot(db.session.get(LiveSession, made.value.id))["status"] == "cancelled"
     assert [slot.id for slot in sessions.busy_slots(env.ids["S1"])] == [env.ids["SS_host"]]
@@ -75,7 +75,7 @@ def test_sessions_keep_the_injected_gap_and_zone(env, settings):
 
 def test_auto_planning_from_settled_pairings(env, settings):
     owner, host = actor(env, "owner"), actor(env, "host")
-    pairings.respond(host, env.ids["P_host"], True)
+    pairings.respond(host, settings, env.ids["P_host"], True)
     db.session.get(LiveSession, env.ids["SS_host"]).status = "cancelled"  # free the host's evenings
     db.session.commit()
     assert autoplan.campaign_of(owner, env.ids["C"]).id == env.ids["C"]

@@ -1,0 +1,83 @@
+"""The durable outbox: deliveries written inside the transaction of the change they report, never sent here."""
+from __future__ import annotations
+
+import secrets
+from dataclasses import asdict
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import or_, select
+
+from coordinator import clock
+from coordinator.domain import notices as rules
+from coordinator.domain.notices import Notice
+from coordinator.domain.settings import Settings
+from coordinator.extensions import db
+from coordinator.models import Campaign, Channel, Delivery, LiveSession, Pairing, Product, Streamer
+from coordinator.services.notify_messages import render
+
+
+def new_message_id() -> str:
+    """A webhook-id: the same on every attempt of one message, unique across messages."""
+    return "msg_" + secrets.token_urlsafe(18)
+
+
+def delivery_for(channel: Channel, notice: Notice, settings: Settings) -> Delivery:
+    """One channel's delivery of a notice, due after the schedule's first delay."""
+    now = clock.now()
+    payload = {"type": notice.event, "timestamp": now.isoformat(), "data": notice.data}
+    message = asdict(render(notice, channel.locale, settings))
+    return Delivery(channel_id=channel.id, event=notice.event, message_id=new_message_id(), payload=payload,
+                    message=message, next_attempt_at=now + timedelta(seconds=settings.retry_schedule[0]), created_at=now)
+
+
+def stage(notices: list[Notice], settings: Settings) -> int:
+    """Add a delivery for each enabled channel that wants each notice, in the caller's transaction; how many."""
+    staged = 0
+    for notice in notices:
+        owners = [Channel.campaign_id == notice.campaign_id]
+        if notice.streamer_id is not None:
+            owners.append(Channel.streamer_id == notice.streamer_id)
+        for channel in db.session.scalars(select(Channel).where(Channel.enabled.is_(True), or_(*owners))
+                                          .order_by(Channel.id)):
+            if rules.wants(channel.events, notice.event):
+                db.session.add(delivery_for(channel, notice, settings))
+                staged += 1
+    return staged
+
+
+def session_names(session: LiveSession) -> dict[str, Any]:
+    """What a session's messages name: the campaign, the host, the title and the lineup."""
+    campaign = db.session.get(Campaign, session.campaign_id)
+    host = db.session.get(Streamer, session.streamer_id)
+    products = db.session.scalars(select(Product.name).where(
+        Product.id.in_([item.product_id for item in session.lineup]))).all()
+    return {"campaign": campaign.name if campaign else "", "host": host.display_name if host else "",
+            "title": session.title or "", "products": list(products)}
+
+
+def stage_session(event: str, session: LiveSession, settings: Settings, minutes_before: int | None = None,
+                  minutes_left: int | None = None) -> int:
+    """Stage a session event for the campaign's channels (and the host's, for a reminder: the lead it was due at,
+    and the minutes really left when a late start-up catches up)."""
+    names = {**session_names(session), **({"minutes_left": minutes_left} if minutes_left is not None else {})}
+    return stage([rules.session_notice(event, session, names, minutes_before)], settings)
+
+
+def stage_pairing(event: str, pairing: Pairing, settings: Settings) -> int:
+    """Stage a pairing proposed by hand, accepted or declined, for the campaign's channels."""
+    campaign = db.session.get(Campaign, pairing.campaign_id)
+    host = db.session.get(Streamer, pairing.streamer_id)
+    product = db.session.get(Product, pairing.product_id)
+    names = {"campaign": campaign.name, "host": host.display_name, "product": product.name}
+    return stage([rules.pairing_notice(event, pairing, names)], settings)
+
+
+def stage_proposals(campaign: Campaign, count: int, settings: Settings) -> int:
+    """Stage one message for an engine run's proposals."""
+    return stage([rules.proposals_notice(campaign.id, count, {"campaign": campaign.name})], settings)
+
+
+def stage_campaign_status(campaign: Campaign, before: str, settings: Settings) -> int:
+    """Stage a campaign's move along its lifecycle."""
+    return stage([rules.campaign_notice(campaign.id, campaign.status, before, {"campaign": campaign.name})], settings)
