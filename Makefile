@@ -1,4 +1,5 @@
 # Two commands on a fresh machine: `make run` and `make test`.
+comma := ,
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -19,12 +20,17 @@ venv: $(STAMP)
 ## run: make the virtualenv, migrate the SQLite database, load the demo and serve on 127.0.0.1:5000,
 ##      with simulated sales so the demo screen moves (SIMULATE_RATE=0 turns them off)
 SIMULATE_RATE ?= 3
+## (the demo campaign's group channel posts to a local robot on DEMO_ROBOT_PORT, which logs to instance/demo-robot.log)
+DEMO_ROBOT_PORT ?= 5081
+DEMO_ROBOT_URL := http://127.0.0.1:$(DEMO_ROBOT_PORT)/cgi-bin/webhook/send?key=demo
+run: export NOTIFY_ALLOW_PRIVATE := $(NOTIFY_ALLOW_PRIVATE)$(if $(NOTIFY_ALLOW_PRIVATE),$(comma))127.0.0.1:$(DEMO_ROBOT_PORT)
 run: venv
 	$(FLASK) init-db
-	$(FLASK) demo
+	$(FLASK) demo --robot-url '$(DEMO_ROBOT_URL)'
 	@echo "Serving on http://$${HOST:-127.0.0.1}:$${PORT:-5000}/  (Ctrl-C stops; simulated sales: $(SIMULATE_RATE)/s)"
-	@$(PY) wsgi.py & server=$$!; sim=; \
-	trap 'kill $$server $$sim 2>/dev/null; exit 0' INT TERM EXIT; \
+	@$(FLASK) demo-robot --port $(DEMO_ROBOT_PORT) > instance/demo-robot.out 2>&1 & robot=$$!; \
+	$(PY) wsgi.py & server=$$!; sim=; \
+	trap 'kill $$server $$sim $$robot 2>/dev/null; exit 0' INT TERM EXIT; \
 	if [ "$(SIMULATE_RATE)" != "0" ]; then \
 		sleep 3; $(FLASK) simulate-sales --demo --rate $(SIMULATE_RATE) --seconds 86400 > instance/simulate-sales.log 2>&1 & sim=$$!; \
 	fi; \

@@ -147,13 +147,17 @@ def run_scheduler() -> None:
 
 
 @click.command("demo")
+@click.option("--robot-url", envvar="DEMO_ROBOT_URL", default=None,
+              help="a local group robot (flask demo-robot) the demo campaign's channel posts to")
 @with_appcontext
-def load_demo() -> None:
+def load_demo(robot_url: str | None) -> None:
     """Load the demo campaign and print how to log in; the last line is the screen URL path."""
     from coordinator.services import demo
 
     try:
         logins = demo.load(settings())
+        if robot_url:
+            demo.add_robot(settings(), robot_url)
     except DomainError as error:
         _fail(error)
     click.echo(f"Demo loaded: {logins.counties} counties, campaign {logins.campaign_id}.")
@@ -165,6 +169,9 @@ def load_demo() -> None:
     click.echo(f"Streamer login:     {logins.streamer[0]} / {logins.streamer[1]}")
     click.echo(f"Commissioner API token: {logins.api_token}")
     click.echo(f"Ingest key:         {logins.ingest_key} {logins.ingest_secret}")
+    if robot_url:
+        click.echo(f"Group robot:        the campaign's messages arrive at {robot_url} "
+                   f"(logged to {current_app.instance_path}/demo-robot.log)")
     click.echo(f"Tally screen:       {_base_url()}{logins.screen_path}")
     click.echo(logins.screen_path)
 

@@ -31,6 +31,7 @@ def deliver() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5081, show_default=True, type=int)
 @click.option("--log", "log_path", default=None, help="where to write what it receives (default instance/)")
+@with_appcontext
 def demo_robot(host: str, port: int, log_path: str | None) -> None:
     """A local stand-in for a WeCom group robot: answers as WeCom does and logs every message it gets."""
     from coordinator.notify.demo_robot import serve

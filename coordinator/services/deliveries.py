@@ -80,6 +80,8 @@ def replay(actor: Actor, delivery_id: int) -> Delivery:
 
 def replay_failed(actor: Actor, since: datetime, channel_id: int | None = None) -> int:
     """Send again every failed delivery made since a time, of one channel or of all the actor may change."""
+    if channel_id is not None:
+        channels.channel_for(actor, channel_id, "channel.change")
     stmt = _filtered(actor, channel_id, DeliveryState.FAILED.value, None).where(Delivery.created_at >= since)
     rows = db.session.scalars(stmt).all()
     facts: dict[int, bool] = {}

@@ -13,10 +13,10 @@ from coordinator.domain.errors import Conflict
 from coordinator.domain.settings import Settings
 from coordinator.extensions import db
 from coordinator.models import (
-    AvailabilityWindow, Campaign, CampaignProduct, CampaignStreamer, CommissionerCounty, County, LineupItem,
+    AvailabilityWindow, Campaign, CampaignProduct, CampaignStreamer, Channel, CommissionerCounty, County, LineupItem,
     LiveSession, Product, Streamer, User,
 )
-from coordinator.services import access, accounts, keys, screen_links
+from coordinator.services import access, accounts, channels, keys, screen_links
 from coordinator.services import demo_data as data
 
 
@@ -178,6 +178,19 @@ def load(settings: Settings) -> DemoLogins:
     return DemoLogins(campaign.id, len(counties), data.COMMISSIONER, (partner_name, partner_password),
                       (host_name, host_password), key.key_id, secret,
                       f"/screen/{screen}", token)
+
+
+def add_robot(settings: Settings, url: str) -> Channel:
+    """Give the demo campaign a WeCom-style group channel at a local robot (once; later loads re-point it)."""
+    campaign = campaign_id()
+    if campaign is None:
+        raise Conflict("Load the demo before adding its robot.")
+    commissioner = access.actor_for(db.session.scalar(select(User).filter_by(username=data.COMMISSIONER[0])))
+    existing = db.session.scalar(select(Channel).filter_by(campaign_id=campaign, name=data.ROBOT_NAME))
+    if existing is not None:
+        return channels.update(commissioner, settings, existing.id, {"url": url, "enabled": True})
+    return channels.create(commissioner, settings, {"kind": "wecom", "name": data.ROBOT_NAME, "campaign_id": campaign,
+                                                    "url": url})[0]
 
 
 def campaign_id() -> int | None:

@@ -72,6 +72,7 @@ BIOS = {
     "super_anchor": "淘宝头部主播，每个直播间都带一件助农好物。",
 }
 
+ROBOT_NAME = "县域协调群（本地机器人） · County group (local robot)"
 CAMPAIGN_NAME = "One More Agriproduct · Double 11 / 多一件农产品 · 双十一助农"
 CAMPAIGN_DESCRIPTION = "双十一期间，每个直播间至少推介一款来自欠发达县的农产品。"
 CAMPAIGN_DAYS = 14

@@ -66,6 +66,43 @@ def _streamers_csv(w, a) -> dict:
     return _csv(f"账号,昵称,平台,粉丝数,擅长品类\nnew_{a},新主播,douyin,1000,fruit\n")
 
 
+HOST_CHANNEL = {"channel_id": "HCH"}
+
+
+def _channel_body(owner: str):
+    return lambda w, a: {"kind": "email", "name": "新渠道", "address": "team@example.com", owner: w.ids[
+        "C" if owner == "campaign_id" else "S1"]}
+
+
+CHANNEL_ROUTES = [
+    Route("GET /api/v1/channels", "signed-in"),
+    Route("POST /api/v1/channels", "channel.create", json=_channel_body("campaign_id"), ok=201,
+          effect=added("channels", name="新渠道", address="team@example.com")),
+    Route("POST /api/v1/channels [host's own]", "streamer.channels", json=_channel_body("streamer_id"), ok=201,
+          effect=added("channels", name="新渠道", address="team@example.com")),
+    Route("GET /api/v1/channels/<int:channel_id>", "campaign.read"),
+    Route("GET /api/v1/channels/<int:channel_id> [host's own]", "streamer.channels", ids=HOST_CHANNEL),
+    Route("PATCH /api/v1/channels/<int:channel_id>", "campaign.change", json=lambda w, a: {"name": "改名"},
+          effect=row("channels", "CH", name="改名")),
+    Route("PATCH /api/v1/channels/<int:channel_id> [host's own]", "streamer.channels", ids=HOST_CHANNEL,
+          json=lambda w, a: {"enabled": False}, effect=row("channels", "HCH", enabled=False)),
+    Route("DELETE /api/v1/channels/<int:channel_id>", "campaign.change", ok=204, effect=gone("channels", "CH")),
+    Route("DELETE /api/v1/channels/<int:channel_id> [host's own]", "streamer.channels", ids=HOST_CHANNEL, ok=204,
+          effect=gone("channels", "HCH")),
+    Route("POST /api/v1/channels/<int:channel_id>/test", "campaign.change", ok=202,
+          effect=added("deliveries", event="channel.test")),
+    Route("POST /api/v1/channels/<int:channel_id>/test [host's own]", "streamer.channels", ids=HOST_CHANNEL, ok=202,
+          effect=added("deliveries", event="channel.test")),
+    Route("GET /api/v1/deliveries", "signed-in"),
+    Route("POST /api/v1/deliveries/<int:delivery_id>/replay", "campaign.change", ok=202,
+          effect=row("deliveries", "DL", state="pending")),
+    Route("POST /api/v1/deliveries/<int:delivery_id>/replay [host's own]", "streamer.channels", ok=202,
+          ids={"delivery_id": "HDL"}, effect=row("deliveries", "HDL", state="pending")),
+    Route("POST /api/v1/deliveries/replay", "campaign.change", ok=202,
+          json=lambda w, a: {"since": _day(-1, 0), "channel_id": w.ids["CH"]},
+          effect=row("deliveries", "DL", state="pending")),
+]
+
 CAMPAIGN_BODY = {"name": "新活动", "min_agri_products_per_session": 1, "max_products_per_session": 5}
 PRODUCT_FORM = {"county_id": "A", "name": "宜君新苹果", "sku": "YJ-NEW", "category": "fruit", "price_yuan": "39.90",
                 "stock": "100", "unit": "箱", "is_agricultural": "y"}
@@ -261,6 +298,7 @@ API = [
     Route("POST /api/v1/ingest-keys/<int:key_id>/rotate", "key.change", json=lambda w, a: {"grace_hours": 1},
           effect=row("ingest_keys", "K", previous_secret=SET)),
     Route("POST /api/v1/ingest-keys/<int:key_id>/revoke", "key.change", effect=row("ingest_keys", "K", revoked_at=SET)),
+    *CHANNEL_ROUTES,
 ]
 
 PAGES = [
@@ -406,4 +444,4 @@ PAGES = [
 ROUTES = API + PAGES
 DEFAULT_IDS = {"campaign_id": "C", "county_id": "A", "product_id": "PA3", "streamer_id": "S1",
                "pairing_id": "P_host", "session_id": "SS_host", "key_id": "K", "screen_id": "SC", "token_id": "T",
-               "link_id": "LL"}
+               "link_id": "LL", "channel_id": "CH", "delivery_id": "DL"}

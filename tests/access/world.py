@@ -13,8 +13,8 @@ from datetime import timedelta
 from coordinator import clock
 from coordinator.extensions import db
 from coordinator.models import (
-    Campaign, CampaignMember, CampaignProduct, CampaignStreamer, CommissionerCounty, County, IngestKey,
-    IngestKeyCampaign, LineupItem, LiveSession, LoginLink, Pairing, Product, ScreenToken, Streamer,
+    Campaign, CampaignMember, CampaignProduct, CampaignStreamer, Channel, CommissionerCounty, County, Delivery,
+    IngestKey, IngestKeyCampaign, LineupItem, LiveSession, LoginLink, Pairing, Product, ScreenToken, Streamer,
 )
 from coordinator.edge import settings
 from coordinator.services import access, accounts, ical, keys, login_links, screen_links
@@ -97,11 +97,29 @@ def build() -> World:
                                   LineupItem(product_id=products["PB1"].id, position=1)]
     sessions["SS_other"].lineup = [LineupItem(product_id=products["PA4"].id, position=0)]
     db.session.add_all(sessions.values())
+    db.session.flush()
+    channels = _channels(campaigns["C"], streamers["S1"], users["owner"], now)
     db.session.commit()
-    return _credentials(users, counties, products, streamers, campaigns, pairings, sessions)
+    return _credentials(users, counties, products, streamers, campaigns, pairings, sessions, channels)
 
 
-def _credentials(users, counties, products, streamers, campaigns, pairings, sessions) -> World:
+def _channels(campaign: Campaign, host: Streamer, owner, now) -> dict:
+    """C's group webhook (CH) and the host's own email (HCH), each with a failed delivery to replay (DL, HDL)."""
+    channels = {"CH": Channel(kind="webhook", name="县域群", campaign_id=campaign.id, url="https://hooks.example.com/c",
+                              secret="whsec_" + "A" * 32, created_by_id=owner.id),
+                "HCH": Channel(kind="email", name="我的邮箱", streamer_id=host.id, address="host@example.com")}
+    db.session.add_all(channels.values())
+    db.session.flush()
+    for key, channel in (("DL", "CH"), ("HDL", "HCH")):
+        channels[key] = Delivery(channel_id=channels[channel].id, event="session.updated", message_id=f"msg_{key}",
+                                 payload={"type": "session.updated", "timestamp": now.isoformat(), "data": {}},
+                                 message={"title": "t"}, state="failed", attempt_count=8, next_attempt_at=now,
+                                 created_at=now - timedelta(hours=1))
+    db.session.add_all([channels["DL"], channels["HDL"]])
+    return channels
+
+
+def _credentials(users, counties, products, streamers, campaigns, pairings, sessions, channels) -> World:
     actors = {name: access.actor_for(user) for name, user in users.items()}
     key, _secret = keys.create_ingest_key(actors["owner"], "淘宝直播", [campaigns["C"].id])
     keys.create_ingest_key(actors["admin"], "every campaign")
@@ -115,6 +133,7 @@ def _credentials(users, counties, products, streamers, campaigns, pairings, sess
     ids = {**{k: v.id for k, v in counties.items()}, **{k: v.id for k, v in products.items()},
            **{k: v.id for k, v in streamers.items()}, **{k: v.id for k, v in campaigns.items()},
            **{k: v.id for k, v in pairings.items()}, **{k: v.id for k, v in sessions.items()},
+           **{k: v.id for k, v in channels.items()},
            **{f"user:{k}": v.id for k, v in users.items()},
            "K": key.id, "SC": screen.id, "T": spare.id,
            "LL": db.session.query(LoginLink.id).scalar()}

@@ -8,7 +8,7 @@ import pytest
 
 from coordinator.domain import access, access_filters
 from coordinator.domain.access import ALLOW, FORBID, HIDE
-from coordinator.domain.access_facts import Actor, CampaignFacts, ItemFacts, KeyFacts, StreamerFacts
+from coordinator.domain.access_facts import Actor, CampaignFacts, ChannelFacts, ItemFacts, KeyFacts, StreamerFacts
 from coordinator.domain.enums import TeamRole
 
 ACTORS = {
@@ -127,3 +127,34 @@ def test_the_key_list_filter_keeps_exactly_the_keys_the_actor_may_see(name):
             assert not kept and access.may(actor, "key.see", key) is FORBID
             continue
         assert kept == (access.may(actor, "key.see", key) is ALLOW), key
+
+
+@pytest.mark.parametrize("name", [n for n in ACTORS if n != "screen"])
+def test_the_channel_list_filter_keeps_exactly_the_channels_the_actor_may_read(name):
+    actor, checked = ACTORS[name], 0
+    rule = access_filters.visible_channels(actor)
+    owners = [ChannelFacts(campaign=c) for c in CAMPAIGNS if _consistent(actor, c)] + [
+        ChannelFacts(streamer=StreamerFacts(streamer, manager)) for streamer in (40, 41) for manager in (2, 3, None)]
+    for channel in owners:
+        if channel.campaign is not None:
+            kept = rule.everything or (rule.team_user_id is not None and channel.campaign.team_role is not None)
+        else:
+            kept = rule.everything or rule.streamer_id == channel.streamer.id or (
+                rule.manager_id is not None and rule.manager_id == channel.streamer.manager_id)
+        assert kept == (access.may(actor, "channel.read", channel) is ALLOW), channel
+        checked += 1
+    assert checked > 10
+
+
+def test_a_campaigns_viewers_read_its_channels_and_only_changers_change_them():
+    viewer, editor = (CampaignFacts(7, "published", role) for role in (TeamRole.VIEWER, TeamRole.EDITOR))
+    commissioner = ACTORS["commissioner"]
+    assert access.may(commissioner, "channel.read", ChannelFacts(campaign=viewer)) is ALLOW
+    assert access.may(commissioner, "channel.change", ChannelFacts(campaign=viewer)) is FORBID
+    assert access.may(commissioner, "channel.change", ChannelFacts(campaign=editor)) is ALLOW
+    # A host's own channels: the host and their manager, nobody else; another host does not learn they exist.
+    own, managed = ChannelFacts(streamer=StreamerFacts(40, 2)), ChannelFacts(streamer=StreamerFacts(41, 2))
+    assert access.may(ACTORS["host"], "channel.change", own) is ALLOW
+    assert access.may(ACTORS["host"], "channel.read", managed) is HIDE
+    assert access.may(commissioner, "channel.change", managed) is ALLOW
+    assert access.may(ACTORS["without county"], "channel.read", managed) is FORBID
