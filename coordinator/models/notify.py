@@ -38,7 +38,7 @@ class Channel(Base):
     # Since when every attempt has failed (None while the last one succeeded): five days of it disable the channel.
     failing_since: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     last_success_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
-    created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

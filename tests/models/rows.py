@@ -109,6 +109,14 @@ FRESH: dict[str, Callable[[Ids], dict[str, Any]]] = {
     "lineup_items": lambda ids: {"session_id": ids["session"], "product_id": ids["product2"], "position": 1},
     "session_reminders": lambda ids: {"session_id": ids["session"], "lead_minutes": 5, "session_starts_at": T0,
                                       "sent_at": T0, "message": ""},
+    "channels": lambda ids: {"kind": "wecom", "name": "群", "campaign_id": ids["campaign"], "streamer_id": None,
+                             "events": None, "url": "https://qyapi.weixin.qq.com/x", "address": "", "secret": "",
+                             "locale": "zh_Hans", "enabled": True, "disabled_reason": "", "created_at": T0},
+    "deliveries": lambda ids: {"channel_id": ids["channel"], "event": "session.live", "message_id": "msg_new",
+                               "payload": {}, "message": {}, "state": "pending", "attempt_count": 0,
+                               "next_attempt_at": T0, "claimed_by": "", "created_at": T0},
+    "delivery_attempts": lambda ids: {"delivery_id": ids["delivery"], "channel_id": ids["channel"], "at": T0,
+                                      "status_code": 200, "latency_ms": 3, "error": "", "ok": True},
 }
 
 
@@ -159,4 +167,6 @@ def seed(connection: Connection) -> Ids:
     add(connection, "ingest_key_campaigns", {**FRESH["ingest_key_campaigns"](ids), "campaign_id": ids["campaign"]})
     add(connection, "campaign_members", {**FRESH["campaign_members"](ids), "campaign_id": ids["campaign"]})
     add(connection, "login_sessions", {**FRESH["login_sessions"](ids), "token_hash": "8" * 64})
+    ids["channel"] = add(connection, "channels", FRESH["channels"](ids))
+    ids["delivery"] = add(connection, "deliveries", {**FRESH["deliveries"](ids), "message_id": "msg_1"})
     return ids

@@ -91,6 +91,11 @@ CHECKS = [
     Case("tally minute negative gross", "tally_minutes", same(gross_fen=-1), "ck_tally_minutes_gross_not_negative"),
     Case("tally minute negative refunded", "tally_minutes", same(refunded_fen=-1),
          "ck_tally_minutes_refunded_not_negative"),
+    Case("unknown channel kind", "channels", same(kind="sms"), "ck_channels_kind_valid"),
+    Case("a channel of nobody", "channels", same(campaign_id=None), "ck_channels_one_owner"),
+    Case("a channel of a campaign and a host", "channels", lambda ids: {"streamer_id": ids["streamer"]},
+         "ck_channels_one_owner"),
+    Case("unknown delivery state", "deliveries", same(state="lost"), "ck_deliveries_state_valid"),
 ]
 
 # Each value clashes with a row `seed` stored.
@@ -129,10 +134,11 @@ UNIQUES = [
          "pk_campaign_members"),
     Case("a key's campaign twice", "ingest_key_campaigns", lambda ids: {"campaign_id": ids["campaign"]},
          "pk_ingest_key_campaigns"),
+    Case("one webhook-id for two deliveries", "deliveries", same(message_id="msg_1"), "uq_deliveries_message_id"),
 ]
 
 # Every foreign key, pointed at a row that does not exist (with whatever else the row then needs).
-FK_ALSO = {"fk_users_streamer_id_streamers": {"role": "streamer"}}
+FK_ALSO = {"fk_users_streamer_id_streamers": {"role": "streamer"}, "fk_channels_streamer_id_streamers": {"campaign_id": None}}
 FOREIGN_KEYS = [
     Case(f"{fk.columns[0].name} of a missing {fk.referred_table.name} row", table.name,
          same(**{fk.columns[0].name: MISSING}, **FK_ALSO.get(fk.name, {})), fk.name)

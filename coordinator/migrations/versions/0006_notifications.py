@@ -44,6 +44,7 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_channels'))
     )
     with op.batch_alter_table('channels', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_channels_created_by_id'), ['created_by_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_channels_campaign_id'), ['campaign_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_channels_streamer_id'), ['streamer_id'], unique=False)
 
@@ -107,6 +108,7 @@ def downgrade():
     op.drop_table('deliveries')
     with op.batch_alter_table('channels', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_channels_streamer_id'))
+        batch_op.drop_index(batch_op.f('ix_channels_created_by_id'))
         batch_op.drop_index(batch_op.f('ix_channels_campaign_id'))
 
     op.drop_table('channels')
