@@ -10,13 +10,14 @@ import logging
 import os
 import socket
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from flask import Flask
 
 from coordinator import clock
+from coordinator.database import reading
 from coordinator.domain.destinations import AllowList
 from coordinator.notify.sender import MailSettings, attempt
 from coordinator.services import delivery_work
@@ -63,12 +64,18 @@ class DeliveryWorker:
 
         with self.app.app_context():
             try:
-                jobs = delivery_work.claim(self.name, self.options.lease, self.options.concurrency * 4, clock.now())
+                with reading():
+                    due = delivery_work.any_due(clock.now())
+                    db.session.rollback()
+                jobs = delivery_work.claim(self.name, self.options.lease, self.options.concurrency * 4,
+                                           clock.now()) if due else []
             finally:
                 db.session.remove()
         if not jobs:
             return 0
-        for tried in self._pool.map(self._try, jobs):
+        # Each attempt is recorded as soon as it ends: a slow receiver holds up nobody else's record.
+        for future in as_completed([self._pool.submit(self._try, job) for job in jobs]):
+            tried = future.result()
             with self.app.app_context():
                 try:
                     delivery_work.record(tried, settings(self.app), clock.now())

@@ -62,6 +62,12 @@ def _budget(channel: Channel, now: datetime) -> int:
     return rules.send_budget(channel.kind, list(recent), in_flight, now)
 
 
+def any_due(now: datetime) -> bool:
+    """True when some delivery of an enabled channel is due (a read: an idle worker's poll takes no write lock)."""
+    return db.session.scalar(select(Delivery.id).join(Channel, Channel.id == Delivery.channel_id)
+                             .where(_due(now), Channel.enabled.is_(True)).limit(1)) is not None
+
+
 def claim(worker: str, settings_lease: timedelta, limit: int, now: datetime) -> list[Job]:
     """Claim up to `limit` due deliveries of enabled channels, no robot beyond its vendor's limit; committed."""
     postgres = db.engine.dialect.name == "postgresql"
@@ -102,7 +108,11 @@ def record(outcome: Tried, settings: Settings, now: datetime) -> str:
     row.claimed_by, row.claimed_until = "", None
     if answer.ok:
         row.state, row.delivered_at = DeliveryState.DELIVERED.value, outcome.at
-        channel.failing_since, channel.last_success_at = None, outcome.at
+        # One robot may take a hundred messages a second: its row is written only when its health changes, or
+        # once a minute, not on every success.
+        if channel.failing_since is not None or channel.last_success_at is None or \
+                outcome.at - channel.last_success_at > timedelta(minutes=1):
+            channel.failing_since, channel.last_success_at = None, outcome.at
     else:
         later = rules.next_attempt(row.attempt_count, settings.retry_schedule, now, answer.retry_after)
         if later is None:
@@ -113,6 +123,12 @@ def record(outcome: Tried, settings: Settings, now: datetime) -> str:
         if channel.enabled and rules.should_disable(channel.failing_since, now):
             channel.enabled, channel.disabled_at = False, now
             channel.disabled_reason = "every delivery failed for 5 days"
+            # What waits for it fails too, visibly: replaying "failed since" resends it once the channel is fixed.
+            db.session.execute(update(Delivery).where(Delivery.channel_id == channel.id, Delivery.state == PENDING,
+                                                      Delivery.id != row.id)
+                               .values(state=DeliveryState.FAILED.value, claimed_by="", claimed_until=None)
+                               .execution_options(synchronize_session=False))
+            row.state = DeliveryState.FAILED.value
     db.session.commit()
     return row.state
 

@@ -74,6 +74,7 @@ def test_claims_respect_the_robots_limit_and_records_move_deliveries_on(env, set
         db.session.add(outbox.delivery_for(robot, outbox.rules.test_notice(robot.id, None, {}), settings))
     db.session.commit()
     now = clock.now() + timedelta(seconds=1)
+    assert delivery_work.any_due(now) and not delivery_work.any_due(clock.now() - timedelta(days=2))
     jobs = delivery_work.claim("w1", timedelta(seconds=60), 100, now)
     ours = [j for j in jobs if j.channel_id == robot.id]
     assert len(ours) == 20  # DingTalk takes 20 a minute
