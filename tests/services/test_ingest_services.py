@@ -115,3 +115,17 @@ def test_the_demo_loads_in_the_injected_zone(env, settings):
     campaign = db.session.get(Campaign, logins.campaign_id)
     assert campaign.starts_at.astimezone(settings.zone).hour == 0  # midnight in New York, not Shanghai
     assert campaign.owner_id is not None and logins.ingest_key.startswith("ik_")
+
+
+def test_the_demo_robot_is_one_channel_of_the_demo_campaign_however_often_it_is_added(env, settings):
+    from dataclasses import replace
+
+    from coordinator.domain.destinations import AllowList
+    from coordinator.models import Channel
+
+    local = replace(settings, allow_private=AllowList.parse("127.0.0.1:5081"))
+    logins = demo.load(local)
+    first = demo.add_robot(local, "http://127.0.0.1:5081/cgi-bin/webhook/send?key=demo")
+    again = demo.add_robot(local, "http://127.0.0.1:5081/cgi-bin/webhook/send?key=demo2")
+    assert again.id == first.id and again.url.endswith("key=demo2") and again.campaign_id == logins.campaign_id
+    assert db.session.query(Channel).filter_by(campaign_id=logins.campaign_id).count() == 1
