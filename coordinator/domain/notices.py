@@ -30,7 +30,8 @@ class Notice:
     streamer_id: int | None = None  # the host whose own channels hear it too (reminders)
     # Names the message shows (campaign, host, session title...): never part of the webhook's data.
     names: dict[str, Any] = field(default_factory=dict)
-    link: str = "/"  # the page that shows more, relative to the service's public address
+    link: str = "/"  # the page that shows the team more, relative to the service's public address
+    host_link: str = "/"  # the page that shows the host more: their start page lists their sessions and pairings
 
 
 def wants(channel_events: list[str] | None, event: str) -> bool:
@@ -55,7 +56,7 @@ def session_notice(event: str, session: Any, names: dict[str, Any], minutes_befo
     if minutes_before is not None:
         data["minutes_before"] = minutes_before
     host = session.streamer_id if event in HOST_EVENTS else None
-    return Notice(event, session.campaign_id, data, host, names, f"/sessions/{session.id}")
+    return Notice(event, session.campaign_id, data, host, names, f"/campaigns/{session.campaign_id}/calendar")
 
 
 def pairing_notice(event: str, pairing: Any, names: dict[str, Any]) -> Notice:

@@ -68,8 +68,9 @@ def _words(notice: Notice, settings: Settings) -> tuple[str, list[str]]:
     return notice.names.get("title") or notice.event, list(notice.names.get("lines", []))
 
 
-def render(notice: Notice, locale: str, settings: Settings) -> Message:
-    """The notice in the language of the channel (zh_Hans or en), linking to the page that shows more."""
+def render(notice: Notice, locale: str, settings: Settings, for_host: bool = False) -> Message:
+    """The notice in the language of the channel (zh_Hans or en), linking to the page that shows its reader more."""
     with force_locale(locale or settings.default_locale):
         title, lines = _words(notice, settings)
-        return Message(title, tuple(lines), settings.public_url + notice.link, gettext("Open in the coordinator"))
+        link = notice.host_link if for_host else notice.link
+        return Message(title, tuple(lines), settings.public_url + link, gettext("Open in the coordinator"))

@@ -26,7 +26,7 @@ def delivery_for(channel: Channel, notice: Notice, settings: Settings) -> Delive
     """One channel's delivery of a notice, due after the schedule's first delay."""
     now = clock.now()
     payload = {"type": notice.event, "timestamp": now.isoformat(), "data": notice.data}
-    message = asdict(render(notice, channel.locale, settings))
+    message = asdict(render(notice, channel.locale, settings, for_host=channel.streamer_id is not None))
     return Delivery(channel_id=channel.id, event=notice.event, message_id=new_message_id(), payload=payload,
                     message=message, next_attempt_at=now + timedelta(seconds=settings.retry_schedule[0]), created_at=now)
 

@@ -93,7 +93,8 @@ def run(actor: Actor, settings: Settings, campaign_id: int) -> Outcome[RunOutcom
     audit.record(actor, "pairing-run", campaign, None, {"pairings": len(result.pairings),
                                                         "uncovered": [c.county_name for c in result.uncovered_counties]},
                  campaign_id=campaign.id)
-    outbox.stage_proposals(campaign, len(result.pairings), settings)
+    if result.pairings:
+        outbox.stage_proposals(campaign, len(result.pairings), settings)
     db.session.commit()
     stored = _stored(campaign.id)
     return Outcome(RunOutcome(stored, result.uncovered_counties, result.stats),

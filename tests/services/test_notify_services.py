@@ -54,6 +54,10 @@ def test_stage_reaches_the_hosts_own_channels_only_for_reminders(env, settings):
     db.session.commit()
     reminder = db.session.query(Delivery).filter_by(channel_id=mine.id).one()
     assert reminder.payload["data"]["minutes_before"] == 30 and "29" in reminder.message["title"]
+    team = db.session.query(Delivery).filter_by(channel_id=env.ids["CH"], event="session.reminder").one()
+    # Each reader is sent to the page that shows them more: the host their start page, the team the calendar.
+    assert reminder.message["link"] == settings.public_url + "/"
+    assert team.message["link"] == settings.public_url + f"/campaigns/{env.ids['C']}/calendar"
     assert outbox.session_names(session)["host"] and outbox.new_message_id() != outbox.new_message_id()
     campaign = db.session.get(Campaign, env.ids["C"])
     assert outbox.stage_proposals(campaign, 3, settings) == 1
