@@ -44,10 +44,9 @@ def new_webhook_secret() -> str:
 
 def markdown(message: Message) -> str:
     """The message as the robots' markdown: bold title, lines, a link."""
-    parts = [f"**{message.title}**", *message.lines]
-    if message.link:
-        parts.append(f"[{message.link_text}]({message.link})")
-    return _clip("\n\n".join(parts), ROBOT_MAX_TEXT)
+    link = f"\n\n[{message.link_text}]({message.link})" if message.link else ""
+    # Cut the lines, never the link: the link is how the reader gets to the rest.
+    return _clip("\n\n".join([f"**{message.title}**", *message.lines]), ROBOT_MAX_TEXT - len(link.encode())) + link
 
 
 def plain(message: Message) -> str:
