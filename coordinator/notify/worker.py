@@ -18,6 +18,7 @@ from flask import Flask
 
 from coordinator import clock
 from coordinator.database import reading
+from coordinator.errors import database_unavailable, first_line
 from coordinator.domain.destinations import AllowList
 from coordinator.notify.sender import MailSettings, attempt
 from coordinator.services import delivery_work
@@ -98,8 +99,11 @@ class DeliveryWorker:
         while not self._stop.is_set():
             try:
                 busy = self.run_once()
-            except Exception:  # noqa: BLE001 - the database may be away for a moment; keep going
-                log.exception("delivery round failed")
+            except Exception as error:  # noqa: BLE001 - the database may be away for a moment; keep going
+                if database_unavailable(error):
+                    log.warning("delivery round skipped, the database is unavailable: %s", first_line(error))
+                else:
+                    log.exception("delivery round failed")
                 busy = 0
             if not busy:
                 self._stop.wait(self.options.poll_seconds)
