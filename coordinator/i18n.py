@@ -54,3 +54,36 @@ FIELD_MESSAGES = (
     _("weekday is 0 (Monday) to 6 (Sunday)"), _("the product is archived"), _("the streamer is archived"),
     _("required"), _("may not be null"), _("must not contain control, text-direction or zero-width characters"),
 )
+# The channels' service refusals of a field (coordinator/services/channels.py, domain/destinations.py), translated
+# where the channels pages show them.
+CHANNEL_MESSAGES = (
+    _("A channel needs a name."), _("Pick at least one event (leave events out for all of them)."),
+    _("An email channel needs an address such as host@example.com."),
+    _("Copy the robot's signing secret from its settings (DingTalk's starts with SEC)."),
+    _("Messages are written in zh-CN or en."),
+    _("This channel is switched off; switch it on to send it a test message."),
+    _("only http and https URLs can receive messages"), _("the URL names no host"),
+    _("put credentials in the channel's secret, not in the URL"), _("the URL's port is not a number from 1 to 65535"),
+    _("the URL is longer than 2000 characters"), _("Unknown state."), _("pending, delivered or failed"),
+)
+EVENT_NAMES = {
+    "session.scheduled": _l("Session scheduled"), "session.updated": _l("Session changed"),
+    "session.cancelled": _l("Session cancelled"), "session.live": _l("Session on air"),
+    "session.ended": _l("Session ended"), "session.reminder": _l("Reminder before a session"),
+    "pairing.proposed": _l("Pairing proposed"), "pairing.accepted": _l("Pairing accepted"),
+    "pairing.declined": _l("Pairing declined"), "campaign.status": _l("Campaign status changed"),
+    "sample.shipped": _l("Sample shipped"), "sample.received": _l("Sample received"), "sample.late": _l("Sample late"),
+    "channel.test": _l("Test message"),
+}
+CHANNEL_KIND_NAMES = {"webhook": _l("Webhook (Standard Webhooks)"), "wecom": _l("WeCom group robot"),
+                      "dingtalk": _l("DingTalk robot"), "feishu": _l("Feishu robot"), "email": _l("Email")}
+
+
+def event_name(code: str) -> str:
+    """A notification event's name in the page's language."""
+    return str(EVENT_NAMES.get(code, code))
+
+
+def channel_kind_name(code: str) -> str:
+    """A channel kind's name in the page's language."""
+    return str(CHANNEL_KIND_NAMES.get(code, code))

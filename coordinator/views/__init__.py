@@ -8,20 +8,22 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Register the page blueprints."""
-    from coordinator.views import (  # noqa: F401 - the planning_* modules add routes to planning.bp
-        account, auth, login_links, main, planning, planning_campaigns, planning_catalog, planning_imports, planning_keys, planning_pairings,
-        planning_sessions,
-        portal, screen,
+    # noqa below: the planning_* modules add routes to planning.bp, deliveries to channels.bp
+    from coordinator.views import (  # noqa: F401
+        account, auth, channels, deliveries, login_links, main, planning, planning_campaigns, planning_catalog,
+        planning_imports, planning_keys, planning_pairings, planning_sessions, portal, screen,
     )
 
     from flask_babel import get_locale
 
     from coordinator.domain.portal import picture_path
-    from coordinator.i18n import category_name, platform_name
+    from coordinator.i18n import category_name, channel_kind_name, event_name, platform_name
 
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.filters["platform"] = platform_name
     app.jinja_env.filters["category"] = category_name
+    app.jinja_env.filters["event_name"] = event_name
+    app.jinja_env.filters["channel_kind"] = channel_kind_name
     # Audit values as people typed them (Chinese names readable, not \uXXXX); autoescaped like any text.
     app.jinja_env.filters["plain_json"] = lambda value: json.dumps(value, ensure_ascii=False)
     app.jinja_env.filters["picture"] = lambda product: picture_path(product.category, product.image_url)
@@ -31,3 +33,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(planning.bp)
     app.register_blueprint(portal.bp)
     app.register_blueprint(screen.bp)
+    app.register_blueprint(channels.bp)

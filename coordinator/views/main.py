@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from coordinator.edge import settings
-from coordinator.services import accounts, briefs, ical, overview, pairings
+from coordinator.services import accounts, briefs, channels, ical, overview, pairings
 from coordinator.views.forms import EmptyForm
 from coordinator.views.pages import actor, safe_next
 
@@ -16,15 +16,18 @@ bp = Blueprint("main", __name__)
 @bp.get("/")
 @login_required
 def home():
-    """Commissioners see their campaigns; streamers see their own sessions."""
+    """Commissioners see their campaigns; streamers see their own sessions; both, channels switched off for failing."""
     who = actor()
+    switched_off = channels.disabled_for(who)
     if who.is_commissioner:
-        return render_template("main/commissioner_home.html", summary=overview.commissioner_summary(who))
+        return render_template("main/commissioner_home.html", summary=overview.commissioner_summary(who),
+                               switched_off=switched_off)
     summary = overview.streamer_summary(who)
     feed = url_for("main.ical_feed", token=ical.own_feed_token(who, settings()), _external=True) \
         if summary.streamer else None
     return render_template("main/streamer_home.html", summary=summary, lineups=briefs.lineups(summary.upcoming),
-                           pairings=pairings.streamer_pairings(who), answer_form=EmptyForm(), ical_url=feed)
+                           pairings=pairings.streamer_pairings(who), answer_form=EmptyForm(), ical_url=feed,
+                           switched_off=switched_off)
 
 
 @bp.get("/calendar/<token>.ics")
