@@ -10,7 +10,8 @@ import logging
 import os
 import socket
 import threading
-from concurrent.futures import ThreadPoolExecutor, as_completed
+import time
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -59,8 +60,16 @@ class DeliveryWorker:
         self._pool = ThreadPoolExecutor(self.options.concurrency, thread_name_prefix="deliver")
 
     def run_once(self) -> int:
-        """One round: claim what is due and send it all; how many attempts were made."""
-        from coordinator.edge import settings
+        """One round: claim what is due, send it all, record it; how many attempts were made."""
+        jobs = self._claim(self.options.concurrency * 4)
+        pending = {self._pool.submit(self._try, job) for job in jobs}
+        while pending:  # each recorded as it ends (with any that ended with it): a slow receiver holds up no one
+            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+            self._record(finished)
+        return len(jobs)
+
+    def _claim(self, limit: int) -> list[Job]:
+        """Claim up to `limit` due deliveries; an idle poll only reads (no SQLite write lock)."""
         from coordinator.extensions import db
 
         with self.app.app_context():
@@ -68,27 +77,42 @@ class DeliveryWorker:
                 with reading():
                     due = delivery_work.any_due(clock.now())
                     db.session.rollback()
-                jobs = delivery_work.claim(self.name, self.options.lease, self.options.concurrency * 4,
-                                           clock.now()) if due else []
+                return delivery_work.claim(self.name, self.options.lease, limit, clock.now()) if due else []
             finally:
                 db.session.remove()
-        if not jobs:
-            return 0
-        # Each attempt is recorded as soon as it ends: a slow receiver holds up nobody else's record.
-        for future in as_completed([self._pool.submit(self._try, job) for job in jobs]):
-            tried = future.result()
-            with self.app.app_context():
-                try:
-                    delivery_work.record(tried, settings(self.app), clock.now())
-                except Exception:  # noqa: BLE001 - the lease lapses and the message is sent again
-                    log.exception("could not record delivery %d", tried.job.delivery_id)
-                    db.session.rollback()
-                finally:
-                    db.session.remove()
-        return len(jobs)
+
+    def _record(self, finished) -> None:
+        """Store the attempts of the sends that finished, together: one transaction whatever their number."""
+        from coordinator.edge import settings
+        from coordinator.extensions import db
+
+        tried = []
+        for future in finished:
+            try:
+                tried.append(future.result())
+            except Exception:  # noqa: BLE001 - the lease lapses and the message is sent again
+                log.exception("a delivery attempt failed unexpectedly")
+        if not tried:
+            return
+        with self.app.app_context():
+            try:
+                delivery_work.record_all(tried, settings(self.app), clock.now())
+            except Exception as error:  # noqa: BLE001 - the leases lapse and the messages are sent again
+                self._log_failure(error, f"could not record deliveries {[t.job.delivery_id for t in tried]}")
+                db.session.rollback()
+            finally:
+                db.session.remove()
+
+    @staticmethod
+    def _log_failure(error: Exception, what: str) -> None:
+        if database_unavailable(error):
+            log.warning("%s, the database is unavailable: %s", what, first_line(error))
+        else:
+            log.exception(what)
 
     def _try(self, job: Job) -> Tried:
-        at = clock.now()
+        with self.app.app_context():  # a pool thread has none: without it the app's injected clock is not read
+            at = clock.now()
         answer, latency = attempt(job, self.options.allow, self.options.mail, at)
         if not answer.ok:
             # The error names the destination's host at most, never a secret or a signed URL.
@@ -96,17 +120,33 @@ class DeliveryWorker:
         return Tried(job, at, answer, latency)
 
     def _loop(self) -> None:
+        """Keep the senders busy. Claim again as soon as most of them are free while claims come back full, else
+        after a poll; record whatever finished together in one transaction. So one slow destination holds up
+        nobody else's messages (there are no rounds to wait for), and a busy worker commits once for many messages
+        rather than once for each."""
+        concurrency, poll = self.options.concurrency, self.options.poll_seconds
+        pending: set[Future] = set()
+        claim_at = 0.0  # time.monotonic() of the next claim
         while not self._stop.is_set():
-            try:
-                busy = self.run_once()
-            except Exception as error:  # noqa: BLE001 - the database may be away for a moment; keep going
-                if database_unavailable(error):
-                    log.warning("delivery round skipped, the database is unavailable: %s", first_line(error))
-                else:
-                    log.exception("delivery round failed")
-                busy = 0
-            if not busy:
-                self._stop.wait(self.options.poll_seconds)
+            if len(pending) <= concurrency and time.monotonic() >= claim_at:
+                limit = concurrency * 4 - len(pending)
+                try:
+                    jobs = self._claim(limit)
+                except Exception as error:  # noqa: BLE001 - the database may be away for a moment; keep going
+                    self._log_failure(error, "delivery round skipped" if database_unavailable(error)
+                                      else "delivery round failed")
+                    jobs = []
+                pending |= {self._pool.submit(self._try, job) for job in jobs}
+                # All it asked for: more may be due at once. Fewer: all that was due is taken; look after a poll.
+                claim_at = time.monotonic() + (0.0 if jobs and len(jobs) == limit else poll)
+            if not pending:
+                self._stop.wait(max(0.0, claim_at - time.monotonic()))
+                continue
+            timeout = max(0.0, claim_at - time.monotonic()) if len(pending) <= concurrency else poll
+            finished, pending = wait(pending, timeout=timeout, return_when=FIRST_COMPLETED)
+            self._record(finished)
+        if pending:  # stopping: the sends under way finish (each has its timeout) and are recorded
+            self._record(wait(pending).done)
 
     def start(self) -> "DeliveryWorker":
         """Run in a daemon thread until stop()."""

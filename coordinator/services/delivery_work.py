@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
 
 from coordinator.domain import delivery_rules as rules
 from coordinator.domain.enums import DeliveryState
@@ -71,7 +72,9 @@ def any_due(now: datetime) -> bool:
 def claim(worker: str, settings_lease: timedelta, limit: int, now: datetime) -> list[Job]:
     """Claim up to `limit` due deliveries of enabled channels, no robot beyond its vendor's limit; committed."""
     postgres = db.engine.dialect.name == "postgresql"
-    channel_ids = db.session.scalars(select(Delivery.channel_id).where(_due(now)).group_by(Delivery.channel_id)
+    # Enabled channels only: what waits behind channels switched off by hand must not crowd out everyone else's.
+    channel_ids = db.session.scalars(select(Delivery.channel_id).join(Channel, Channel.id == Delivery.channel_id)
+                                     .where(_due(now), Channel.enabled.is_(True)).group_by(Delivery.channel_id)
                                      .order_by(func.min(Delivery.next_attempt_at)).limit(200)).all()
     jobs: list[Job] = []
     if channel_ids:
@@ -95,15 +98,42 @@ def claim(worker: str, settings_lease: timedelta, limit: int, now: datetime) -> 
 
 def record(outcome: Tried, settings: Settings, now: datetime) -> str:
     """Store one attempt and move its delivery on: delivered, due again later, or failed; the new state."""
+    return record_all([outcome], settings, now)[0]
+
+
+def record_all(outcomes: list[Tried], settings: Settings, now: datetime) -> list[str]:
+    """Store the attempts that finished together in one transaction (two reads, a few writes, one commit, whatever
+    their number) and move each delivery on; each one's new state ("gone" when its channel was deleted meanwhile).
+
+    Should a channel go away between the read and the commit, the others are stored one by one instead."""
+    try:
+        return _record_all(outcomes, settings, now)
+    except IntegrityError:
+        db.session.rollback()
+        if len(outcomes) == 1:
+            return ["gone"]
+        return [state for outcome in outcomes for state in record_all([outcome], settings, now)]
+
+
+def _record_all(outcomes: list[Tried], settings: Settings, now: datetime) -> list[str]:
+    rows = {row.id: row for row in db.session.scalars(select(Delivery).where(
+        Delivery.id.in_({outcome.job.delivery_id for outcome in outcomes})))}
+    channels = {row.id: row for row in db.session.scalars(select(Channel).where(
+        Channel.id.in_({outcome.job.channel_id for outcome in outcomes})))}
+    # In the order they were tried, so a channel's failing record reads as if each had been stored alone.
+    states = [""] * len(outcomes)
+    for n in sorted(range(len(outcomes)), key=lambda k: outcomes[k].at):
+        row, channel = rows.get(outcomes[n].job.delivery_id), channels.get(outcomes[n].job.channel_id)
+        states[n] = _move_on(outcomes[n], row, channel, settings, now) if row and channel else "gone"
+    db.session.commit()
+    return states
+
+
+def _move_on(outcome: Tried, row: Delivery, channel: Channel, settings: Settings, now: datetime) -> str:
     job, answer = outcome.job, outcome.answer
     db.session.add(DeliveryAttempt(delivery_id=job.delivery_id, channel_id=job.channel_id, at=outcome.at,
                                    status_code=answer.status_code, latency_ms=outcome.latency_ms,
                                    error=answer.error[:2000], ok=answer.ok))
-    row = db.session.get(Delivery, job.delivery_id)
-    channel = db.session.get(Channel, job.channel_id)
-    if row is None or channel is None:  # the channel was deleted while its message was in flight
-        db.session.rollback()
-        return "gone"
     row.attempt_count += 1
     row.claimed_by, row.claimed_until = "", None
     if answer.ok:
@@ -129,7 +159,6 @@ def record(outcome: Tried, settings: Settings, now: datetime) -> str:
                                .values(state=DeliveryState.FAILED.value, claimed_by="", claimed_until=None)
                                .execution_options(synchronize_session=False))
             row.state = DeliveryState.FAILED.value
-    db.session.commit()
     return row.state
 
 

@@ -86,10 +86,12 @@ def test_claims_respect_the_robots_limit_and_records_move_deliveries_on(env, set
     fast = replace(settings, retry_schedule=(0, 5))
     assert delivery_work.record(Tried(ours[0], now, Answer(True, 200), 5), fast, now) == "delivered"
     assert delivery_work.record(Tried(ours[1], now, Answer(False, 500, "HTTP 500"), 5), fast, now) == "pending"
+    together = [Tried(ours[2], now, Answer(True, 200), 4), Tried(ours[3], now, Answer(False, None, "timeout"), 9)]
+    assert delivery_work.record_all(together, fast, now) == ["delivered", "pending"]
     delivery_work.release("w1")
     assert db.session.get(Channel, robot.id).failing_since == now  # the last attempt failed
     log = deliveries.log(owner, 1, 50, channel_id=robot.id, state="delivered")
-    assert [len(r.attempts) for r in log.items] == [1]
+    assert [len(r.attempts) for r in log.items] == [1, 1]
     failed = db.session.get(Delivery, ours[1].delivery_id)
     failed.state = "failed"
     db.session.commit()
