@@ -111,6 +111,10 @@ class Config:
     # Messages one worker sends at once (threads); a claim is held this long before another worker may retry it.
     NOTIFY_CONCURRENCY = _env_int("NOTIFY_CONCURRENCY", 8)
     NOTIFY_CLAIM_SECONDS = _env_int("NOTIFY_CLAIM_SECONDS", 60)
+    # Samples (CONTRACT section 7): a sample not received this many days before a session with its product is late.
+    SAMPLE_LEAD_DAYS = _env_int("SAMPLE_LEAD_DAYS", 2)
+    # How often the scheduler looks for samples that became late, to send sample.late once per sample and session.
+    SAMPLE_LATE_SWEEP_SECONDS = _env_int("SAMPLE_LATE_SWEEP_SECONDS", 60)
     # The address messages link to (the pages that show more); default this server's own.
     PUBLIC_URL = os.environ.get("PUBLIC_URL", "")
     SMTP_HOST = os.environ.get("SMTP_HOST", "127.0.0.1")

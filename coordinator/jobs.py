@@ -51,6 +51,23 @@ class SessionScheduler:
             finally:
                 db.session.remove()
 
+    def samples_late(self) -> None:
+        """Stage sample.late for samples that became late (a job: each sample and session is told once)."""
+        from coordinator.edge import settings
+        from coordinator.extensions import db
+        from coordinator.services import sample_late
+
+        with self.app.app_context():
+            try:
+                staged = sample_late.stage_late(settings(self.app))
+                if staged:
+                    log.info("%d samples are late for their sessions", staged)
+            except Exception:  # noqa: BLE001 - the next look retries
+                log.exception("looking for late samples failed")
+                db.session.rollback()
+            finally:
+                db.session.remove()
+
     def wake_at(self, moments: list[datetime]) -> None:
         """Add a job per distinct moment; the same moment twice is one job."""
         for moment in moments:
@@ -103,6 +120,8 @@ class SessionScheduler:
         self.scheduler.add_job(self.tick, "interval", seconds=self.app.config["SCHEDULER_SWEEP_SECONDS"], id="sweep",
                                replace_existing=True)
         self.scheduler.add_job(self.rebuild, "interval", minutes=10, id="rebuild", replace_existing=True)
+        self.scheduler.add_job(self.samples_late, "interval", seconds=self.app.config["SAMPLE_LATE_SWEEP_SECONDS"],
+                               id="samples-late", replace_existing=True, next_run_time=datetime.now(timezone.utc))
         from coordinator.notify import worker
 
         worker.start(self.app)  # messages are delivered beside the scheduler, by its lock's holder

@@ -10,7 +10,7 @@ from __future__ import annotations
 from enum import Enum
 
 from coordinator.domain.access_facts import (
-    Actor, CampaignFacts, ChannelFacts, CountyFacts, ItemFacts, KeyFacts, ProductFacts, ScreenFacts, StreamerFacts,
+    Actor, AddressFacts, CampaignFacts, ChannelFacts, CountyFacts, ItemFacts, KeyFacts, ProductFacts, ScreenFacts, StreamerFacts,
 )
 from coordinator.domain.enums import CampaignStatus, TeamRole
 
@@ -86,6 +86,8 @@ def _campaign(actor: Actor, action: str, campaign: CampaignFacts) -> Verdict:
         return ALLOW if where in allowed else _known(actor, campaign)
     if action == "campaign.change":
         return _team_can(actor, campaign, CHANGERS)
+    if action == "campaign.samples":  # handle samples in bulk: the team's changers, a partner their county's
+        return ALLOW if actor.is_commissioner and campaign.partner else _team_can(actor, campaign, CHANGERS)
     if action == "campaign.manage_team":
         return _team_can(actor, campaign, frozenset({TeamRole.OWNER}))
     if action == "campaign.join":  # enrol one's own counties' products
@@ -115,6 +117,32 @@ def _item(actor: Actor, action: str, item: ItemFacts) -> Verdict:
     if action == "item.host_view":  # the host's own page of a session on air
         return ALLOW if own_host else refusal
     raise KeyError(action)
+
+
+def _sample(actor: Actor, action: str, sample: ItemFacts) -> Verdict:
+    """Samples are seen as their pairing is; the team's changers and the product's county handle them (approve,
+    reject, ship); the host asks for them, cancels their own, and alone confirms receipt."""
+    verdict = _item(actor, "item.read", sample)
+    own_host = actor.is_streamer and actor.streamer_id == sample.streamer_id
+    handler = verdict is ALLOW and (_team_can(actor, sample.campaign, CHANGERS) is ALLOW or (
+        actor.is_commissioner and bool(sample.county_ids & actor.county_ids)))
+    refusal = FORBID if verdict is ALLOW else verdict
+    if action == "sample.read":
+        return verdict
+    if action == "sample.handle":
+        return ALLOW if handler else refusal
+    if action in ("sample.request", "sample.cancel"):
+        return ALLOW if handler or own_host else refusal
+    if action == "sample.receive":
+        return ALLOW if own_host else refusal
+    raise KeyError(action)
+
+
+def _address(actor: Actor, action: str, address: AddressFacts) -> Verdict:
+    """A host's shipping address: theirs and their manager's to keep; read by whoever handles a sample to them."""
+    if action == "address.read" and actor.is_commissioner and address.ships_to:
+        return ALLOW
+    return _streamer(actor, "streamer.change" if actor.is_commissioner else "streamer.edit_profile", address.streamer)
 
 
 def _county(actor: Actor, action: str, county: CountyFacts | None) -> Verdict:
@@ -202,6 +230,12 @@ def may(actor: Actor, action: str, facts: object = None) -> Verdict:
     if family == "item":
         assert isinstance(facts, ItemFacts)
         return _item(actor, action, facts)
+    if family == "sample":
+        assert isinstance(facts, ItemFacts)
+        return _sample(actor, action, facts)
+    if family == "address":
+        assert isinstance(facts, AddressFacts)
+        return _address(actor, action, facts)
     if family == "screen":
         assert isinstance(facts, ScreenFacts)
         return _campaign(actor, "campaign.read" if action == "screen.list" else "campaign.change", facts.campaign)

@@ -104,3 +104,11 @@ class ScreenFacts:
     """A screen link, judged by its campaign."""
 
     campaign: CampaignFacts
+
+
+@dataclass(frozen=True)
+class AddressFacts:
+    """A host's shipping address: the host, and whether the actor may read a sample on its way to them."""
+
+    streamer: StreamerFacts
+    ships_to: bool = False

@@ -53,6 +53,17 @@ class SessionStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
+class SampleStatus(StrEnum):
+    """Where a product sample is on its way from the county to the host (CONTRACT section 7)."""
+
+    REQUESTED = "requested"
+    APPROVED = "approved"
+    SHIPPED = "shipped"
+    RECEIVED = "received"
+    REJECTED = "rejected"
+    CANCELLED = "cancelled"
+
+
 class SaleKind(StrEnum):
     """An order adds to a tally, a refund takes from it."""
 

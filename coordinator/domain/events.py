@@ -35,6 +35,13 @@ class PairingChanged:
 
 
 @dataclass(frozen=True)
+class SampleChanged:
+    """A sample was requested or moved along its way."""
+
+    sample: dict[str, Any]
+
+
+@dataclass(frozen=True)
 class PairingsRerun:
     """The engine replaced a campaign's proposals."""
 

@@ -17,7 +17,7 @@ EVENTS = (*SESSION_EVENTS, *PAIRING_EVENTS, "campaign.status", *SAMPLE_EVENTS)
 # Sent by "send a test message" only: no channel subscribes to it, every channel takes it.
 TEST_EVENT = "channel.test"
 # The events that also reach the host's own channels (the rest go to the campaign's alone).
-HOST_EVENTS = frozenset({"session.reminder"})
+HOST_EVENTS = frozenset({"session.reminder", "sample.shipped", "sample.late"})
 
 
 @dataclass(frozen=True)
@@ -64,6 +64,20 @@ def pairing_notice(event: str, pairing: Any, names: dict[str, Any]) -> Notice:
     data = {"pairing_id": pairing.id, "campaign_id": pairing.campaign_id, "streamer_id": pairing.streamer_id,
             "product_id": pairing.product_id, "status": pairing.status, "decline_reason": pairing.decline_reason or ""}
     return Notice(event, pairing.campaign_id, data, None, names, f"/campaigns/{pairing.campaign_id}/pairings")
+
+
+def sample_notice(event: str, sample: Any, names: dict[str, Any], tracking_url: str | None = None,
+                  session: Any = None) -> Notice:
+    """A sample shipped, received, or late for a session (the host hears of shipping and lateness too)."""
+    data: dict[str, Any] = {"sample_id": sample.id, "campaign_id": sample.campaign_id,
+                            "streamer_id": sample.streamer_id, "product_id": sample.product_id,
+                            "pairing_id": sample.pairing_id, "quantity": sample.quantity, "status": sample.status,
+                            "carrier": sample.carrier, "tracking_number": sample.tracking_number,
+                            "tracking_url": tracking_url}
+    if session is not None:
+        data.update(session_id=session.id, starts_at=_iso(session.starts_at))
+    host = sample.streamer_id if event in HOST_EVENTS else None
+    return Notice(event, sample.campaign_id, data, host, names, f"/campaigns/{sample.campaign_id}/samples")
 
 
 def proposals_notice(campaign_id: int, count: int, names: dict[str, Any]) -> Notice:

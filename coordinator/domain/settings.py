@@ -35,6 +35,8 @@ class Settings:
     retry_schedule: tuple[int, ...] = DEFAULT_RETRY_SCHEDULE
     allow_private: AllowList = field(default_factory=AllowList)
     public_url: str = "http://127.0.0.1:5000"
+    # Samples: days before a session by which its products' samples should be in the host's hands.
+    sample_lead_days: int = 2
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any], instance_path: str = "instance") -> "Settings":
@@ -53,6 +55,7 @@ class Settings:
             calendar_key=purpose_key(config["SECRET_KEY"], "calendar-feed"),
             retry_schedule=parse_schedule(config["NOTIFY_RETRY_SCHEDULE"]),
             allow_private=AllowList.parse(config["NOTIFY_ALLOW_PRIVATE"]),
+            sample_lead_days=config.get("SAMPLE_LEAD_DAYS", 2),
             public_url=(config.get("PUBLIC_URL") or f"http://{config['HOST']}:{config['PORT']}").rstrip("/"),
         )
 

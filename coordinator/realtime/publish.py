@@ -49,6 +49,14 @@ def publish_pairing(pairing: dict) -> None:
         _emit("pairing", pairing, partners_room(pairing["campaign_id"], pairing["county_id"]))
 
 
+def publish_sample(sample: dict) -> None:
+    """Tell a campaign's team, the partner of the product's county and the host's open pages that a sample moved."""
+    _emit("sample", sample, planners_room(sample["campaign_id"]))
+    if sample.get("county_id") is not None:
+        _emit("sample", sample, partners_room(sample["campaign_id"], sample["county_id"]))
+    _emit("sample", sample, streamer_room(sample["streamer_id"]))
+
+
 def publish_pairings_rerun(campaign_id: int, count: int) -> None:
     """Tell a campaign's planners that the engine replaced its proposals (one event, not one per pairing)."""
     _emit("pairings_rerun", {"campaign_id": campaign_id, "count": count}, planners_room(campaign_id))
@@ -87,6 +95,8 @@ def deliver(events: list, app) -> None:
             publish_status(event.session_id, event.campaign_id, event.status)
         elif isinstance(event, e.PairingChanged):
             publish_pairing(event.pairing)
+        elif isinstance(event, e.SampleChanged):
+            publish_sample(event.sample)
         elif isinstance(event, e.PairingsRerun):
             publish_pairings_rerun(event.campaign_id, event.count)
         elif isinstance(event, e.CampaignStatusChanged):

@@ -10,7 +10,7 @@ from coordinator.domain.errors import Conflict, FieldError, InvalidInput, NotFou
 from coordinator.domain.events import AccessChanged, Outcome
 from coordinator.extensions import db
 from coordinator.models import CampaignProduct, CampaignStreamer, LineupItem, LiveSession, Pairing, Product, Streamer
-from coordinator.services import access, audit
+from coordinator.services import access, audit, samples
 from coordinator.services.campaigns import open_campaign
 
 KEPT_PAIRINGS = (PairingStatus.ACCEPTED.value, PairingStatus.LOCKED.value)
@@ -74,13 +74,13 @@ def unenrol_product(actor: Actor, campaign_id: int, product_id: int) -> Outcome[
     if db.session.scalar(select(exists().where(
             LineupItem.product_id == product_id, LineupItem.session_id.in_(_active_sessions_of(campaign.id))))):
         raise Conflict("The product is in a session's lineup; change or cancel those sessions first.")
-    _drop_open_pairings(campaign.id, Pairing.product_id == product_id)
+    cancelled = _drop_open_pairings(actor, campaign.id, Pairing.product_id == product_id)
     db.session.delete(row)
     audit.record(actor, "unenrol", product, {"product_id": product_id, "name": product.name}, None,
                  campaign_id=campaign.id)
     access.bump_epoch()  # its county's commissioners may stop being partners
     db.session.commit()
-    return Outcome(None, [AccessChanged()])
+    return Outcome(None, [AccessChanged(), *cancelled])
 
 
 def unenrol_streamer(actor: Actor, campaign_id: int, streamer_id: int) -> Outcome[None]:
@@ -93,22 +93,27 @@ def unenrol_streamer(actor: Actor, campaign_id: int, streamer_id: int) -> Outcom
     if db.session.scalar(select(exists().where(LiveSession.id.in_(_active_sessions_of(campaign.id)),
                                                LiveSession.streamer_id == streamer_id))):
         raise Conflict("The streamer has sessions in this campaign; cancel them first.")
-    _drop_open_pairings(campaign.id, Pairing.streamer_id == streamer_id)
+    cancelled = _drop_open_pairings(actor, campaign.id, Pairing.streamer_id == streamer_id)
     db.session.delete(row)
     audit.record(actor, "unenrol", streamer, {"streamer_id": streamer_id, "handle": streamer.handle}, None,
                  campaign_id=campaign.id)
     access.bump_epoch()  # the host no longer follows this campaign
     db.session.commit()
-    return Outcome(None, [AccessChanged()])
+    return Outcome(None, [AccessChanged(), *cancelled])
 
 
-def _drop_open_pairings(campaign_id: int, condition) -> None:
-    """Proposed and declined pairings go with the enrolment; accepted or locked ones block it."""
+def _drop_open_pairings(actor: Actor, campaign_id: int, condition) -> list:
+    """Proposed and declined pairings go with the enrolment (their unsent samples are cancelled); accepted or
+    locked ones block it."""
     settled = db.session.scalar(select(exists().where(
         Pairing.campaign_id == campaign_id, condition, Pairing.status.in_(KEPT_PAIRINGS))))
     if settled:
         raise Conflict("Accepted or locked pairings use it; remove those pairings first.")
+    cancelled = [event for pairing in db.session.scalars(select(Pairing).where(Pairing.campaign_id == campaign_id,
+                                                                              condition))
+                 for event in samples.cancel_for_pairing(actor, pairing, "pairing removed")]
     db.session.execute(delete(Pairing).where(Pairing.campaign_id == campaign_id, condition))
+    return cancelled
 
 
 def campaign_products(campaign_id: int, county_ids: frozenset[int] | None = None) -> list[Product]:

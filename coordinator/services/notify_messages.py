@@ -53,6 +53,30 @@ def _pairing(notice: Notice) -> tuple[str, list[str]]:
     return gettext("Pairing proposed: %(host)s and %(product)s", **pair), [campaign]
 
 
+def _sample(notice: Notice, settings: Settings) -> tuple[str, list[str]]:
+    names, data = notice.names, notice.data
+    pair = {"host": names.get("host", ""), "product": names.get("product", "")}
+    lines = [gettext("Campaign: %(name)s", name=names.get("campaign", ""))]
+    if data.get("tracking_number"):
+        carrier = names.get("carrier_en") if _language() == "en" else names.get("carrier")
+        lines.append(gettext("Tracking: %(carrier)s %(number)s", carrier=carrier or data.get("carrier") or "",
+                             number=data["tracking_number"]))
+    if notice.event == "sample.shipped":
+        return gettext("Sample of %(product)s shipped to %(host)s", **pair), lines
+    if notice.event == "sample.received":
+        return gettext("%(host)s received the sample of %(product)s", **pair), lines
+    lines.append(gettext("Session starts %(start)s", start=_when(settings, data["starts_at"])))
+    return gettext("Sample of %(product)s not yet with %(host)s", **pair), lines
+
+
+def _language() -> str:
+    """The language messages are being rendered in."""
+    from flask_babel import get_locale
+
+    locale = get_locale()
+    return locale.language if locale else "zh"
+
+
 def _words(notice: Notice, settings: Settings) -> tuple[str, list[str]]:
     if notice.event.startswith("session."):
         return _session(notice, settings)
@@ -62,6 +86,8 @@ def _words(notice: Notice, settings: Settings) -> tuple[str, list[str]]:
         status = {"draft": gettext("draft"), "published": gettext("published"), "live": gettext("live"),
                   "closed": gettext("closed")}.get(notice.data["status"], notice.data["status"])
         return gettext("%(name)s is now %(status)s", name=notice.names.get("campaign", ""), status=status), []
+    if notice.event.startswith("sample."):
+        return _sample(notice, settings)
     if notice.event == "channel.test":
         return (gettext("Test message from the campaign coordinator"),
                 [gettext("Channel %(name)s receives messages.", name=notice.names.get("channel", ""))])

@@ -13,7 +13,8 @@ from coordinator.domain import notices as rules
 from coordinator.domain.notices import Notice
 from coordinator.domain.settings import Settings
 from coordinator.extensions import db
-from coordinator.models import Campaign, Channel, Delivery, LiveSession, Pairing, Product, Streamer
+from coordinator.domain.carriers import BY_CODE, tracking_url
+from coordinator.models import Campaign, Channel, Delivery, LiveSession, Pairing, Product, Sample, Streamer
 from coordinator.services.notify_messages import render
 
 
@@ -81,3 +82,17 @@ def stage_proposals(campaign: Campaign, count: int, settings: Settings) -> int:
 def stage_campaign_status(campaign: Campaign, before: str, settings: Settings) -> int:
     """Stage a campaign's move along its lifecycle."""
     return stage([rules.campaign_notice(campaign.id, campaign.status, before, {"campaign": campaign.name})], settings)
+
+
+def stage_sample(event: str, sample: Sample, settings: Settings, session: LiveSession | None = None) -> int:
+    """Stage a sample shipped, received or late (for a session) for the campaign's channels and the host's."""
+    campaign = db.session.get(Campaign, sample.campaign_id)
+    host = db.session.get(Streamer, sample.streamer_id)
+    product = db.session.get(Product, sample.product_id)
+    carrier = BY_CODE.get(sample.carrier or "")
+    names = {"campaign": campaign.name, "host": host.display_name, "product": product.name,
+             "carrier": carrier.name_zh if carrier else "", "carrier_en": carrier.name_en if carrier else ""}
+    if session is not None:
+        names["session_title"] = session.title or ""
+    notice = rules.sample_notice(event, sample, names, tracking_url(sample.carrier, sample.tracking_number), session)
+    return stage([notice], settings)

@@ -14,7 +14,7 @@ from coordinator.domain.events import Outcome, PairingChanged, PairingsRerun
 from coordinator.domain.settings import Settings
 from coordinator.extensions import db
 from coordinator.models import Campaign, CampaignProduct, CampaignStreamer, County, Pairing, Product, Streamer
-from coordinator.services import access, audit, enrolment, outbox
+from coordinator.services import access, audit, enrolment, outbox, samples
 from coordinator.services.campaigns import changeable, open_campaign
 
 DECIDED = (PairingStatus.ACCEPTED.value, PairingStatus.LOCKED.value)
@@ -65,23 +65,25 @@ def campaign_pairings(actor: Actor, campaign_id: int) -> list[Pairing]:
                                    .order_by(Pairing.streamer_id, Pairing.product_id)))
 
 
-def _kept(pairing: Pairing) -> bool:
-    """Decisions people made stay: accepted, locked, and pairings a commissioner added by hand."""
-    return pairing.status in DECIDED or (pairing.source == PairingSource.MANUAL.value
-                                         and pairing.status != PairingStatus.DECLINED.value)
+def _kept(pairing: Pairing, sampled: frozenset[int] = frozenset()) -> bool:
+    """Decisions people made stay: accepted, locked, pairings a commissioner added by hand, and those a sample
+    was sent for (asking for one is a decision too)."""
+    return pairing.status in DECIDED or pairing.id in sampled or (
+        pairing.source == PairingSource.MANUAL.value and pairing.status != PairingStatus.DECLINED.value)
 
 
 def run(actor: Actor, settings: Settings, campaign_id: int) -> Outcome[RunOutcome]:
     """Run the engine; proposals replace earlier proposals, decisions stay, declined pairs never return."""
     campaign = changeable(actor, campaign_id)
     existing = _stored(campaign.id)
-    kept = [p for p in existing if _kept(p)]
+    sampled = frozenset(samples.pairings_with_samples(campaign.id))
+    kept = [p for p in existing if _kept(p, sampled)]
     declined = [p for p in existing if p.status == PairingStatus.DECLINED.value]
     result = engine.solve(_engine_problem(settings, campaign, kept, declined))
     by_pair = {(p.streamer_id, p.product_id): p for p in existing}
     chosen = {(p.streamer_id, p.product_id) for p in result.pairings}
     for row in existing:
-        if not _kept(row) and row.status == PairingStatus.PROPOSED.value and (row.streamer_id, row.product_id) not in chosen:
+        if not _kept(row, sampled) and row.status == PairingStatus.PROPOSED.value and (row.streamer_id, row.product_id) not in chosen:
             db.session.delete(row)
     for proposal in result.pairings:
         row = by_pair.get((proposal.streamer_id, proposal.product_id))
@@ -161,10 +163,10 @@ def remove(actor: Actor, pairing_id: int) -> Outcome[None]:
     row = _pairing(actor, pairing_id, "item.change")
     open_campaign(db.session.get(Campaign, row.campaign_id))
     audit.record(actor, "unpair", row, audit.snapshot(row), None, campaign_id=row.campaign_id)
-    event = _changed(row, removed=True)
+    events = [_changed(row, removed=True), *samples.cancel_for_pairing(actor, row, "pairing removed")]
     db.session.delete(row)
     db.session.commit()
-    return Outcome(None, [event])
+    return Outcome(None, events)
 
 
 def respond(actor: Actor, settings: Settings, pairing_id: int, accept: bool, reason: str = "") -> Outcome[Pairing]:
@@ -179,8 +181,9 @@ def respond(actor: Actor, settings: Settings, pairing_id: int, accept: bool, rea
     row.updated_at = clock.now()
     audit.record(actor, "accept" if accept else "decline", row, before, audit.snapshot(row), campaign_id=row.campaign_id)
     outbox.stage_pairing("pairing.accepted" if accept else "pairing.declined", row, settings)
+    cancelled = [] if accept else samples.cancel_for_pairing(actor, row, "pairing declined")
     db.session.commit()
-    return Outcome(row, [_changed(row)])
+    return Outcome(row, [_changed(row), *cancelled])
 
 
 def streamer_pairings(actor: Actor) -> list[tuple[Pairing, Product, Campaign]]:

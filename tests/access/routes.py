@@ -473,7 +473,9 @@ PAGES = [
           choice={"action": "revoke"}, effect=row("ingest_keys", "K", revoked_at=SET)),
 ]
 
-ROUTES = API + PAGES
-DEFAULT_IDS = {"campaign_id": "C", "county_id": "A", "product_id": "PA3", "streamer_id": "S1",
+from tests.access.routes_samples import sample_api  # noqa: E402 - they build on Route above
+
+ROUTES = API + PAGES + sample_api(Route)
+DEFAULT_IDS = {"sample_id": "SM_req", "campaign_id": "C", "county_id": "A", "product_id": "PA3", "streamer_id": "S1",
                "pairing_id": "P_host", "session_id": "SS_host", "key_id": "K", "screen_id": "SC", "token_id": "T",
                "link_id": "LL", "channel_id": "CH", "delivery_id": "DL"}

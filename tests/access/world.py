@@ -14,7 +14,8 @@ from coordinator import clock
 from coordinator.extensions import db
 from coordinator.models import (
     Campaign, CampaignMember, CampaignProduct, CampaignStreamer, Channel, CommissionerCounty, County, Delivery,
-    IngestKey, IngestKeyCampaign, LineupItem, LiveSession, LoginLink, Pairing, Product, ScreenToken, Streamer,
+    IngestKey, IngestKeyCampaign, LineupItem, LiveSession, LoginLink, Pairing, Product, Sample, ScreenToken,
+    ShippingAddress, Streamer,
 )
 from coordinator.edge import settings
 from coordinator.services import access, accounts, ical, keys, login_links, screen_links
@@ -85,6 +86,11 @@ def build() -> World:
         db.session.add(CampaignStreamer(campaign_id=campaigns[campaign].id, streamer_id=streamers[streamer].id))
     pairings = {"P_host": Pairing(campaign_id=campaigns["C"].id, streamer_id=streamers["S1"].id,
                                   product_id=products["PA1"].id, status="proposed", source="engine", reasons=[]),
+                # The host's pairings with the partner's products: B1 has no sample yet, B2 one in each open state.
+                "P_hostB1": Pairing(campaign_id=campaigns["C"].id, streamer_id=streamers["S1"].id,
+                                    product_id=products["PB1"].id, status="accepted", source="engine", reasons=[]),
+                "P_hostB2": Pairing(campaign_id=campaigns["C"].id, streamer_id=streamers["S1"].id,
+                                    product_id=products["PB2"].id, status="proposed", source="engine", reasons=[]),
                 "P_other": Pairing(campaign_id=campaigns["E"].id, streamer_id=streamers["S2"].id,
                                    product_id=products["PA4"].id, status="proposed", source="engine", reasons=[])}
     db.session.add_all(pairings.values())
@@ -99,8 +105,25 @@ def build() -> World:
     db.session.add_all(sessions.values())
     db.session.flush()
     channels = _channels(campaigns["C"], streamers["S1"], users["owner"], now)
+    channels.update(_samples(pairings["P_hostB2"], streamers["S1"], now))
     db.session.commit()
     return _credentials(users, counties, products, streamers, campaigns, pairings, sessions, channels)
+
+
+def _samples(pairing: Pairing, host: Streamer, now) -> dict:
+    """Samples of the partner's product to the host, one per open state (SM_req, SM_app, SM_ship), and the
+    host's address (rows made directly: the rules allow one sample on the way per pairing)."""
+    common = {"campaign_id": pairing.campaign_id, "pairing_id": pairing.id, "streamer_id": host.id,
+              "product_id": pairing.product_id, "quantity": 2, "requested_at": now - timedelta(days=1)}
+    rows = {"SM_req": Sample(**common, status="requested"),
+            "SM_app": Sample(**common, status="approved", approved_at=now),
+            "SM_ship": Sample(**common, status="shipped", approved_at=now, shipped_at=now, carrier="sf",
+                              tracking_number="SF1234567890123")}
+    db.session.add_all(rows.values())
+    db.session.add(ShippingAddress(streamer_id=host.id, recipient="王小明", phone="13800000000",
+                                   address="陕西省铜川市宜君县城关镇1号"))
+    db.session.flush()
+    return rows
 
 
 def _channels(campaign: Campaign, host: Streamer, owner, now) -> dict:
