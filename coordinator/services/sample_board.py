@@ -127,7 +127,7 @@ def late_by_session(settings: Settings, session_ids: list[int]) -> dict[int, lis
         return {}
     pairs = late_pairs(clock.now(), settings.sample_lead_days, LiveSession.id.in_(session_ids))
     products = dict(db.session.execute(select(Sample.id, Sample.product_id).where(
-        Sample.id.in_({sample_id for sample_id, _ in pairs})))) if pairs else {}
+        Sample.id.in_({sample_id for sample_id, _ in pairs}))).all()) if pairs else {}
     out: dict[int, list[int]] = {}
     for sample_id, session_id in pairs:
         out.setdefault(session_id, []).append(products[sample_id])

@@ -16,7 +16,8 @@ from tests.access.world import build
 # What Settings is built from: a service that reads one of these from the app's config fails its test.
 SETTINGS_KEYS = frozenset({"COORDINATOR_TIMEZONE", "SESSION_MIN_GAP_MINUTES", "REMINDER_LEAD_MINUTES",
                            "LOGIN_LINK_HOURS", "LOGIN_FREE_FAILURES", "LOGIN_MAX_DELAY_S",
-                           "PAIRING_EXPECTED_UNITS_PER_SESSION", "PAIRING_WEIGHTS", "SECRET_KEY"})
+                           "PAIRING_EXPECTED_UNITS_PER_SESSION", "PAIRING_WEIGHTS", "SECRET_KEY",
+                           "SAMPLE_LEAD_DAYS"})
 
 
 class GuardedConfig(Config):
@@ -37,7 +38,7 @@ class GuardedConfig(Config):
 INJECTED = Settings(zone=ZoneInfo("America/New_York"), min_gap=timedelta(hours=3), reminder_leads=(45, 15),
                     login_link_hours=3, login_free_failures=1, login_max_delay_s=60, expected_units_per_session=10,
                     pairing_weights=PairingWeights(category=5.0), default_locale="en",
-                    calendar_key=b"injected calendar key", upload_dir="")
+                    calendar_key=b"injected calendar key", upload_dir="", sample_lead_days=3)
 
 
 @pytest.fixture
