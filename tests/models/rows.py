@@ -115,6 +115,13 @@ FRESH: dict[str, Callable[[Ids], dict[str, Any]]] = {
     "deliveries": lambda ids: {"channel_id": ids["channel"], "event": "session.live", "message_id": "msg_new",
                                "payload": {}, "message": {}, "state": "pending", "attempt_count": 0,
                                "next_attempt_at": T0, "claimed_by": "", "created_at": T0},
+    "samples": lambda ids: {"campaign_id": ids["campaign"], "pairing_id": ids["pairing"], "streamer_id": ids["streamer"],
+                            "product_id": ids["product"], "quantity": 2, "status": "shipped", "carrier": "sf",
+                            "tracking_number": "SF1234567890123", "reason": "", "requested_by_id": ids["commissioner"],
+                            "requested_at": T0, "shipped_at": T1, "updated_at": T1},
+    "shipping_addresses": lambda ids: {"streamer_id": ids["streamer2"], "recipient": "王", "phone": "138",
+                                       "address": "陕西省宜君县", "updated_at": T0},
+    "sample_late_notices": lambda ids: {"sample_id": ids["sample"], "session_id": ids["session2"], "sent_at": T0},
     "delivery_attempts": lambda ids: {"delivery_id": ids["delivery"], "channel_id": ids["channel"], "at": T0,
                                       "status_code": 200, "latency_ms": 3, "error": "", "ok": True},
 }
@@ -156,8 +163,8 @@ def seed(connection: Connection) -> Ids:
     add(connection, "session_reminders", {**FRESH["session_reminders"](ids), "lead_minutes": 30})
     add(connection, "campaign_products", {**FRESH["campaign_products"](ids), "product_id": ids["product"]})
     add(connection, "campaign_streamers", {**FRESH["campaign_streamers"](ids), "streamer_id": ids["streamer"]})
-    add(connection, "pairings", {**FRESH["pairings"](ids), "streamer_id": ids["streamer"],
-                                 "product_id": ids["product"]})
+    ids["pairing"] = add(connection, "pairings", {**FRESH["pairings"](ids), "streamer_id": ids["streamer"],
+                                                  "product_id": ids["product"]})
     # The second campaign has no sessions or sales, so it may be deleted; it owns enrolments and a screen.
     add(connection, "campaign_products", {**FRESH["campaign_products"](ids), "campaign_id": ids["campaign2"]})
     add(connection, "pairings", {**FRESH["pairings"](ids), "campaign_id": ids["campaign2"]})
@@ -169,4 +176,10 @@ def seed(connection: Connection) -> Ids:
     add(connection, "login_sessions", {**FRESH["login_sessions"](ids), "token_hash": "8" * 64})
     ids["channel"] = add(connection, "channels", FRESH["channels"](ids))
     ids["delivery"] = add(connection, "deliveries", {**FRESH["deliveries"](ids), "message_id": "msg_1"})
+    ids["sample"] = add(connection, "samples", {**FRESH["samples"](ids), "status": "requested", "carrier": None,
+                                                "tracking_number": None})
+    ids["session2"] = add(connection, "live_sessions", {**_session(ids, "streamer"), "starts_at": T1,
+                                                        "ends_at": T1 + (T1 - T0)})
+    add(connection, "shipping_addresses", {**FRESH["shipping_addresses"](ids), "streamer_id": ids["streamer"]})
+    add(connection, "sample_late_notices", {**FRESH["sample_late_notices"](ids), "session_id": ids["session"]})
     return ids

@@ -96,6 +96,14 @@ CHECKS = [
     Case("a channel of a campaign and a host", "channels", lambda ids: {"streamer_id": ids["streamer"]},
          "ck_channels_one_owner"),
     Case("unknown delivery state", "deliveries", same(state="lost"), "ck_deliveries_state_valid"),
+    Case("unknown sample state", "samples", same(status="lost"), "ck_samples_status_valid"),
+    Case("a sample of no units", "samples", same(quantity=0), "ck_samples_quantity_positive"),
+    Case("a shipped sample without a tracking number", "samples", same(tracking_number=None),
+         "ck_samples_shipped_has_tracking"),
+    Case("a received sample without a carrier", "samples", same(status="received", carrier=None),
+         "ck_samples_shipped_has_tracking"),
+    Case("an address without a recipient", "shipping_addresses", same(recipient=""),
+         "ck_shipping_addresses_address_complete"),
 ]
 
 # Each value clashes with a row `seed` stored.
@@ -135,6 +143,10 @@ UNIQUES = [
     Case("a key's campaign twice", "ingest_key_campaigns", lambda ids: {"campaign_id": ids["campaign"]},
          "pk_ingest_key_campaigns"),
     Case("one webhook-id for two deliveries", "deliveries", same(message_id="msg_1"), "uq_deliveries_message_id"),
+    Case("a second address for a host", "shipping_addresses", lambda ids: {"streamer_id": ids["streamer"]},
+         "pk_shipping_addresses"),
+    Case("a late sample told twice for one session", "sample_late_notices",
+         lambda ids: {"session_id": ids["session"]}, "pk_sample_late_notices"),
 ]
 
 # Every foreign key, pointed at a row that does not exist (with whatever else the row then needs).
@@ -285,12 +297,15 @@ def test_deleting_owners_cascades_or_clears_references(seeded):
         assert db.session.execute(select(tables["login_links"].c.created_by_id)).scalar_one() is None
 
         db.session.execute(delete(tables["sale_events"]))
-        db.session.execute(delete(tables["live_sessions"]).where(tables["live_sessions"].c.id == ids["session"]))
-        assert count("lineup_items") == 0 and count("session_reminders") == 0
+        db.session.execute(delete(tables["live_sessions"]).where(tables["live_sessions"].c.id.in_(
+            [ids["session"], ids["session2"]])))
+        assert count("lineup_items") == 0 and count("session_reminders") == 0 and count("sample_late_notices") == 0
 
         db.session.execute(delete(tables["users"]).where(tables["users"].c.id == ids["streamer_user"]))
         assert count("login_links") == 0
         db.session.execute(delete(tables["campaign_streamers"]))
         db.session.execute(delete(tables["pairings"]))
+        assert set(db.session.scalars(select(tables["samples"].c.pairing_id))) == {None}  # samples keep their history
+        db.session.execute(delete(tables["samples"]))  # a sample's host and product are history: RESTRICT
         db.session.execute(delete(tables["streamers"]).where(tables["streamers"].c.id == ids["streamer"]))
-        assert count("availability_windows") == 0
+        assert count("availability_windows") == 0 and count("shipping_addresses") == 0
