@@ -79,6 +79,28 @@ CHANNEL_KIND_NAMES = {"webhook": _l("Webhook (Standard Webhooks)"), "wecom": _l(
                       "dingtalk": _l("DingTalk robot"), "feishu": _l("Feishu robot"), "email": _l("Email")}
 
 
+SAMPLE_STATUS_NAMES = {"requested": _l("Requested"), "approved": _l("Approved"), "shipped": _l("Shipped"),
+                       "received": _l("Received"), "rejected": _l("Rejected"), "cancelled": _l("Cancelled")}
+
+
+def sample_status_name(code: str) -> str:
+    """A sample's state in the page's language."""
+    return str(SAMPLE_STATUS_NAMES.get(code, code))
+
+
+def carrier_name(code: str | None) -> str:
+    """A carrier's name as people in the page's language know it (Chinese names in Chinese pages)."""
+    from flask_babel import get_locale
+
+    from coordinator.domain.carriers import BY_CODE
+
+    carrier = BY_CODE.get(code or "")
+    if carrier is None:
+        return code or ""
+    locale = get_locale()
+    return carrier.name_en if locale is not None and locale.language == "en" else carrier.name_zh
+
+
 def event_name(code: str) -> str:
     """A notification event's name in the page's language."""
     return str(EVENT_NAMES.get(code, code))

@@ -18,13 +18,17 @@ def init_app(app: Flask) -> None:
     from flask_babel import get_locale
 
     from coordinator.domain.portal import picture_path
-    from coordinator.i18n import category_name, channel_kind_name, event_name, platform_name
+    from coordinator.i18n import (
+        carrier_name, category_name, channel_kind_name, event_name, platform_name, sample_status_name,
+    )
 
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.filters["platform"] = platform_name
     app.jinja_env.filters["category"] = category_name
     app.jinja_env.filters["event_name"] = event_name
     app.jinja_env.filters["channel_kind"] = channel_kind_name
+    app.jinja_env.filters["sample_status"] = sample_status_name
+    app.jinja_env.filters["carrier"] = carrier_name
     # Audit values as people typed them (Chinese names readable, not \uXXXX); autoescaped like any text.
     app.jinja_env.filters["plain_json"] = lambda value: json.dumps(value, ensure_ascii=False)
     app.jinja_env.filters["picture"] = lambda product: picture_path(product.category, product.image_url)
