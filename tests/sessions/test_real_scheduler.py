@@ -118,3 +118,35 @@ def test_two_schedulers_on_postgresql_double_nothing(app, client, database_url):
             assert joined.count(f"session {session_id} is now {status}") == 1, joined
         assert joined.count(f"of session {session_id} (1 min)") == 1, joined
     assert sum("is now" in log for log in logs) == 1, "exactly one process acted"
+
+
+@pytest.mark.parametrize("app_config", [{"SCHEDULER_MODE": "embedded", "SCHEDULER_IN_TESTS": True,
+                                         "SAMPLE_LATE_SWEEP_SECONDS": 1, "SAMPLE_LEAD_DAYS": 3,
+                                         "NOTIFY_WORKER": "off"}])
+def test_the_embedded_scheduler_tells_of_a_late_sample_once(app, app_config):
+    from coordinator.edge import settings
+    from coordinator.extensions import db
+    from coordinator.models import Delivery, SampleLateNotice, User
+    from coordinator.services import access, samples
+    from tests.access import world as matrix
+
+    try:
+        with app.app_context():
+            world = matrix.build()
+            host = access.actor_for(db.session.get(User, world.ids["user:host"]))
+            # PB1 is in the host's session two days ahead (at 11:00): within three lead days, late at once.
+            samples.request(host, settings(), world.ids["P_hostB1"])
+
+        def told() -> str:
+            with app.app_context():
+                try:
+                    notices = db.session.query(SampleLateNotice).count()
+                    return f"{notices} {db.session.query(Delivery).filter_by(event='sample.late').count()}"
+                finally:
+                    db.session.remove()
+
+        seen = _wait_for(told, "1 2", time.monotonic() + 10)  # the campaign's webhook and the host's email
+        time.sleep(2.5)  # two more looks of the scheduler, on real time
+        assert told() == "1 2" and seen
+    finally:
+        app.extensions[jobs.EXTENSION].shutdown()
