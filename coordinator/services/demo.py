@@ -1,4 +1,5 @@
-"""Loading the demo campaign: idempotent, one transaction, secrets issued fresh each run."""
+"""Loading the demo campaign: idempotent (the catalog in one transaction, then pairings and samples through the
+services), secrets issued fresh each run."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from coordinator.models import (
 )
 from coordinator.services import access, accounts, channels, keys, screen_links
 from coordinator.services import demo_data as data
+from coordinator.services import demo_samples
 
 
 @dataclass
@@ -101,12 +103,21 @@ def _load_campaign(settings: Settings, products: list[Product], streamers: list[
 
 
 def _session_start(now: datetime, when, zone: tzinfo) -> datetime:
-    """Minutes from now, or the next time the clock shows HH:MM in the coordinator's zone."""
+    """Minutes from now, the next time the clock shows HH:MM in the coordinator's zone, or for ("HH:MM", minutes)
+    the first such time at least that many minutes away."""
     if isinstance(when, int):
         return (now + timedelta(minutes=when)).replace(second=0, microsecond=0)
+    when, ahead = when if isinstance(when, tuple) else (when, 0)
     hour, minute = map(int, when.split(":"))
     start = now.astimezone(zone).replace(hour=hour, minute=minute, second=0, microsecond=0)
-    return start if start > now else start + timedelta(days=1)
+    return start if start > now + timedelta(minutes=ahead) else start + timedelta(days=1)
+
+
+def _pending(campaign: Campaign, streamer_id: int, title: str, now: datetime) -> bool:
+    """True when the host already has this session of the demo that has not ended (an earlier load made it)."""
+    return db.session.scalar(select(LiveSession.id).where(
+        LiveSession.campaign_id == campaign.id, LiveSession.streamer_id == streamer_id, LiveSession.title == title,
+        LiveSession.status != SessionStatus.CANCELLED.value, LiveSession.ends_at > now).limit(1)) is not None
 
 
 def _busy(settings: Settings, streamer_id: int, start: datetime, end: datetime) -> bool:
@@ -118,15 +129,17 @@ def _busy(settings: Settings, streamer_id: int, start: datetime, end: datetime) 
 
 
 def _load_sessions(settings: Settings, campaign: Campaign, streamers: list[Streamer], products: list[Product]) -> None:
-    """A session live now and two this evening, skipping hosts already busy then (so loading twice adds none)."""
+    """A session live now, two this evening and one tomorrow evening, skipping hosts already busy then and sessions
+    an earlier load made that have not ended (so loading twice adds none)."""
     if campaign.status == CampaignStatus.CLOSED.value:
         return
     zone = settings.zone
     now, by_handle, by_sku = clock.now(), {s.handle: s for s in streamers}, {p.sku: p for p in products}
-    for handle, when, minutes, title, skus in data.SESSIONS:
+    for handle, when, minutes, title, skus in [*data.SESSIONS, data.LATE_SESSION]:
         start = max(_session_start(now, when, zone), campaign.starts_at)
         end = min(start + timedelta(minutes=minutes), campaign.ends_at)
-        if end <= start or _busy(settings, by_handle[handle].id, start, end):
+        if (end <= start or _busy(settings, by_handle[handle].id, start, end)
+                or _pending(campaign, by_handle[handle].id, title, now)):
             continue
         status = SessionStatus.LIVE.value if start <= now < end else SessionStatus.SCHEDULED.value
         session = LiveSession(campaign_id=campaign.id, streamer_id=by_handle[handle].id, starts_at=start, ends_at=end,
@@ -171,6 +184,7 @@ def load(settings: Settings) -> DemoLogins:
     campaign = _load_campaign(settings, products, streamers, commissioner)
     _load_sessions(settings, campaign, streamers, products)
     db.session.commit()
+    demo_samples.load(settings, campaign, commissioner, partner)
     actor = access.actor_for(commissioner)
     key, secret = keys.create_ingest_key(actor, "Demo sales platform")
     _row, screen = screen_links.create_screen_token(actor, campaign.id, "Demo war-room screen")

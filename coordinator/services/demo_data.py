@@ -88,3 +88,49 @@ SESSIONS = [
     ("xunwu_laozhong", "20:00", 120, "赣南脐橙果园直播", ["XW-NAVEL-10J", "PA-STIRTEA"]),
     ("county_li", "19:30", 120, "副县长带你逛县城", ["LX-APPLE-8J", "PA-BLACKTEA-250G", "YJ-APPLE-5J"]),
 ]
+# A host's session tomorrow evening (at least three hours after the one live now) with a tea whose sample is still
+# on its way: the session the board, the calendar and the host's page warn about.
+LATE_SESSION = ("yijun_xiaomei", ("20:30", 180), 120, "果园里喝一杯普安搅搅茶", ["PA-STIRTEA", "YJ-APPLE-5J"])
+
+# Where each host's samples go (recipient, phone, address); 农家大姐 has not given hers yet.
+ADDRESSES = {
+    "yijun_xiaomei": ("张小美", "13829150000", "陕西省铜川市宜君县宜阳街道北街12号"),
+    "xunwu_laozhong": ("钟国平", "13879760000", "江西省赣州市寻乌县文峰乡石排村下屋组8号"),
+    "puan_chanong": ("陈阿芳", "13985940000", "贵州省黔西南布依族苗族自治州普安县江西坡镇茶源村3组"),
+    "county_li": ("李建国", "13891920000", "陕西省铜川市宜君县宜阳街道中心街1号 县农业农村局"),
+    "tea_master_wang": ("王晨", "13867120000", "浙江省杭州市西湖区龙井路19号 茶艺工作室"),
+    "fruit_hunter": ("刘洋", "13816280000", "上海市浦东新区张江镇科苑路88号3号楼502室"),
+    "gansu_apple": ("赵建军", "13893930000", "甘肃省陇南市礼县城关镇西关村2组"),
+    "health_tea_lin": ("林慧", "13802240000", "广东省广州市天河区天河路385号1806室"),
+    "xinjiang_guazi": ("艾力·买买提", "13899810000", "新疆维吾尔自治区喀什地区伽师县巴仁镇幸福路6号"),
+    "chongqing_mala": ("周婷", "13883360000", "重庆市渝中区解放碑街道民族路166号2201室"),
+    "super_anchor": ("何薇", "13857190000", "浙江省杭州市滨江区网商路699号 直播基地B座4楼"),
+}
+
+# (host, SKU, pairing state, decline reason, sample or None). A sample is (state it ends in, units, carrier,
+# tracking number, reason); the demo walks it there through the real moves. Only the Pu'an tea for 宜君小美 is still
+# on its way to a host with a session of it within the lead days: the one late sample.
+PAIRINGS = [
+    ("yijun_xiaomei", "YJ-APPLE-5J", "accepted", "", ("received", 1, "sf", "SF1408273650213", "")),
+    ("yijun_xiaomei", "YJ-GRITS-500G", "locked", "", ("received", 2, "zto", "75318462093715", "")),
+    ("yijun_xiaomei", "PA-STIRTEA", "accepted", "", ("shipped", 2, "sf", "SF1420396518724", "")),
+    ("yijun_xiaomei", "XW-PASSION-3J", "proposed", "", None),
+    ("xunwu_laozhong", "XW-NAVEL-10J", "locked", "", ("received", 1, "yto", "YT7512846309128", "")),
+    ("xunwu_laozhong", "PA-STIRTEA", "accepted", "", ("received", 1, "sf", "SF1397205846311", "")),
+    ("county_li", "LX-APPLE-8J", "locked", "", ("received", 1, "ems", "1179364025813", "")),
+    ("county_li", "PA-BLACKTEA-250G", "accepted", "", ("received", 1, "sf", "SF1386610275948", "")),
+    ("puan_chanong", "PA-STIRTEA", "accepted", "", None),
+    ("tea_master_wang", "PA-BLACKTEA-250G", "accepted", "", ("approved", 2, "", "", "")),
+    ("health_tea_lin", "JL-HONEYSUCKLE", "accepted", "", ("shipped", 1, "zto", "78120465397812", "")),
+    ("health_tea_lin", "PA-STIRTEA", "accepted", "", ("requested", 1, "", "", "")),
+    ("fruit_hunter", "JS-MELON-2", "accepted", "", ("shipped", 1, "jd", "JD0148273659102", "")),
+    ("fruit_hunter", "LX-APPLE-8J", "declined", "直播间这周已经排了两款苹果，下个月再合作。", None),
+    ("gansu_apple", "XW-PASSION-3J", "accepted", "", ("shipped", 1, "yto", "YT7520918364475", "")),
+    ("nongjia_dajie", "WX-POTATO-GIFT", "accepted", "", ("requested", 1, "", "", "")),
+    ("chongqing_mala", "WX-POTATO-GIFT", "accepted", "",
+     ("rejected", 1, "", "", "这批礼盒的样品已经寄完了，请先用县里发来的实拍视频讲解。")),
+    ("super_anchor", "XW-NAVEL-10J", "accepted", "",
+     ("cancelled", 1, "", "", "主播团队改为到寻乌果园现场直播，不用再寄样品。")),
+    ("super_anchor", "YJ-APPLE-5J", "declined", "双十一档期已经排满，这次先不接。", None),
+    ("xinjiang_guazi", "JS-MELON-2", "proposed", "", None),
+]

@@ -8,7 +8,7 @@ from coordinator.domain.secrets import token_digest
 from coordinator.extensions import db
 from coordinator.models import (
     AvailabilityWindow, Campaign, CampaignProduct, CampaignStreamer, CommissionerCounty, County, IngestKey, LiveSession,
-    Product, ScreenToken, Streamer, User,
+    Pairing, Product, Sample, ScreenToken, ShippingAddress, Streamer, User,
 )
 from tests.cli.helpers import last_line, refused
 from tests.factories import make_streamer, make_user
@@ -24,7 +24,7 @@ def printed(result) -> dict[str, str]:
 
 def counts() -> dict[str, int]:
     models = (County, Product, Streamer, AvailabilityWindow, Campaign, CampaignProduct, CampaignStreamer, User,
-              CommissionerCounty, LiveSession)
+              CommissionerCounty, LiveSession, Pairing, Sample, ShippingAddress)
     return {model.__name__: db.session.query(model).count() for model in models}
 
 
@@ -34,7 +34,8 @@ def test_demo_loads_the_real_counties_products_and_hosts(app, runner, clock):
         loaded = counts()
         assert loaded.pop("AvailabilityWindow") >= 12
         assert loaded == {"County": 7, "Product": 10, "Streamer": 12, "Campaign": 1, "CampaignProduct": 10,
-                          "CampaignStreamer": 12, "User": 3, "CommissionerCounty": 8, "LiveSession": 3}
+                          "CampaignStreamer": 12, "User": 3, "CommissionerCounty": 8, "LiveSession": 4,
+                          "Pairing": 20, "Sample": 15, "ShippingAddress": 11}
         provinces = {c.province for c in db.session.query(County)}
         assert {"陕西省", "贵州省", "江西省", "甘肃省", "河北省", "重庆市", "新疆维吾尔自治区"} == provinces
         assert all(c.story for c in db.session.query(County))
@@ -111,7 +112,7 @@ def test_demo_on_a_later_day_extends_the_campaign_and_adds_sessions_for_now(app,
         campaign = db.session.query(Campaign).one()
         assert campaign.ends_at == datetime(2026, 12, 15, tzinfo=SHANGHAI)
         sessions = db.session.query(LiveSession).all()
-        assert len(sessions) == 6 and len({s.starts_at for s in sessions}) == 6
+        assert len(sessions) == 8 and len({s.starts_at for s in sessions}) == 8
         assert [s.starts_at.date() for s in sessions if s.starts_at <= clock() < s.ends_at] == [date(2026, 12, 1)]
 
 
