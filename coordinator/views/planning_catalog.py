@@ -9,7 +9,7 @@ from coordinator import clock
 from coordinator.domain.cells import format_windows, to_list
 from coordinator.domain.errors import DomainError
 from coordinator.edge import done, settings
-from coordinator.services import access, catalog, counties as county_service, streamers
+from coordinator.services import access, catalog, counties as county_service, sample_board, streamers
 from coordinator.views.forms import EmptyForm
 from coordinator.views.pages import actor, redirect_with, show_errors, yuan_to_fen
 from coordinator.views.planning import bp
@@ -103,7 +103,7 @@ def products():
                                  {"include_archived": request.args.get("archived") == "1"})
     return render_template("planning/products.html", products=page.items, county_names=catalog.county_names(actor()),
                            today=clock.now().astimezone(settings().zone).date(), in_season=catalog.is_in_season_today,
-                           archive_form=EmptyForm())
+                           archive_form=EmptyForm(), sent=sample_board.units_sent([p.id for p in page.items]))
 
 
 @bp.route("/products/new", methods=["GET", "POST"])

@@ -7,7 +7,7 @@ from flask_login import login_required
 
 from coordinator.domain.errors import DomainError
 from coordinator.edge import done, settings
-from coordinator.services import catalog, coverage, pairings
+from coordinator.services import catalog, coverage, pairings, sample_rows
 from coordinator.views.forms import EmptyForm
 from coordinator.views.pages import actor, redirect_with
 from coordinator.views.planning import bp
@@ -25,7 +25,9 @@ def pairing_board(campaign_id: int):
     counties = coverage.counties(actor(), campaign_id) if board.everything else []
     return render_template("planning/pairings.html", board=board, campaign=board.campaign, streamers=board.streamers,
                            products=board.products, cells=board.cells, counties=counties, action_form=EmptyForm(),
-                           in_season=catalog.is_in_season_today, window_start=board.campaign.starts_at.date())
+                           in_season=catalog.is_in_season_today, window_start=board.campaign.starts_at.date(),
+                           late_samples=sample_rows.late_count(actor(), settings(), board.campaign, board.everything),
+                           lead_days=settings().sample_lead_days)
 
 
 @bp.post("/campaigns/<int:campaign_id>/pairings/run")

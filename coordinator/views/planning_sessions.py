@@ -12,7 +12,7 @@ from wtforms.validators import DataRequired, Length
 
 from coordinator.domain.errors import DomainError
 from coordinator.edge import done, settings
-from coordinator.services import autoplan, calendar as calendars, sessions
+from coordinator.services import autoplan, calendar as calendars, sample_rows, sessions
 from coordinator.views.forms import EmptyForm, SafeForm
 from coordinator.views.pages import actor, as_local, describe, local_to_utc, redirect_with, show_errors
 from coordinator.views.planning import bp
@@ -37,11 +37,12 @@ def calendar(campaign_id: int):
         day = None
     chosen = request.args.get("streamer", type=int)
     page = calendars.calendar(actor(), settings(), campaign_id, view, day, chosen)
+    shown = [session.id for day_sessions in page.cells.values() for session in day_sessions]
     return render_template(
         "planning/calendar.html", campaign=page.campaign, view=view, day=page.day, days=page.days, cells=page.cells,
         clashes=page.clashes, streamers=page.streamers, all_streamers=page.all_streamers, chosen=chosen,
         names=page.names, as_local=as_local, step=timedelta(days=len(page.days)), action_form=EmptyForm(),
-        may_change=page.may_change)
+        may_change=page.may_change, late=sample_rows.late_by_session(actor(), settings(), campaign_id, shown))
 
 
 def _back(session) -> str:

@@ -41,6 +41,21 @@
     notice.textContent = streamer + " · " + product + " → " + (labels[pairing.status] || pairing.status) +
       (pairing.decline_reason ? " (" + pairing.decline_reason + ")" : "");
   });
+  // A sample moved: the late-samples banner is read again from the server (which counts what this reader sees).
+  var lateTimer = null;
+  socket.on("sample", function () {
+    clearTimeout(lateTimer);
+    lateTimer = setTimeout(function () {
+      fetch(window.location.href, { credentials: "same-origin" })
+        .then(function (answer) { return answer.ok ? answer.text() : Promise.reject(answer.status); })
+        .then(function (html) {
+          var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("late-samples");
+          var banner = document.getElementById("late-samples");
+          if (fresh && banner) { banner.replaceWith(fresh); }
+        })
+        .catch(function () {});
+    }, 300);
+  });
   socket.on("pairings_rerun", function (news) {
     // The page that ran the engine has already loaded the new plan; others reload to see it.
     if (board.querySelectorAll("td.cell[data-status]:not([data-status=''])").length !== news.count) {
