@@ -9,6 +9,7 @@ from spectree import Response
 
 from coordinator.api import bp
 from coordinator.api.auth import actor
+from coordinator.api.files import CSV, XLSX, FileResponse
 from coordinator.api.spec import api_spec
 from coordinator.domain.errors import MalformedInput
 from coordinator.edge import download_response, settings
@@ -71,14 +72,14 @@ def import_sheet(kind: str, query: ImportQuery):
 
 
 @bp.get("/campaigns/<int:campaign_id>/export.xlsx")
-@api_spec.validate(tags=["spreadsheets"])
+@api_spec.validate(resp=FileResponse(XLSX), tags=["spreadsheets"])
 def export_xlsx(campaign_id: int):
     """The campaign plan as an XLSX workbook (products, streamers, pairings, sessions), for its team."""
     return download_response(exports.plan_xlsx(actor(), settings(), campaign_id))
 
 
 @bp.get("/campaigns/<int:campaign_id>/export.csv")
-@api_spec.validate(tags=["spreadsheets"])
+@api_spec.validate(resp=FileResponse(CSV), tags=["spreadsheets"])
 def export_csv(campaign_id: int, query: CsvQuery):
     """One table of the campaign plan as UTF-8 CSV, for its team."""
     return download_response(exports.plan_csv(actor(), settings(), campaign_id, query.sheet))

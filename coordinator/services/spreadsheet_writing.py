@@ -20,12 +20,14 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # Workbooks carry no time of their own (openpyxl stamps the moment of saving into the file and its zip).
 FIXED_TIME = datetime(2000, 1, 1)
 MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
-NUMBER_FORMATS = ((datetime, "yyyy-mm-dd hh:mm"), (date, "yyyy-mm-dd"), (Decimal, "#,##0.00"))
+Formats = tuple[tuple[type, str], ...]
+NUMBER_FORMATS: Formats = ((datetime, "yyyy-mm-dd hh:mm"), (date, "yyyy-mm-dd"), (Decimal, "#,##0.00"))
 
 
 def _plain(value: Any) -> Any:
@@ -40,14 +42,16 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
-def _put(cell, value: Any) -> None:
+def _put(cell, value: Any, formats: Formats = NUMBER_FORMATS) -> None:
     value = _plain(value)
     if isinstance(value, str):
         cell.value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
         cell.data_type = "s"  # openpyxl makes a formula of any str beginning with =; this keeps it text
         return
     cell.value = value
-    cell.number_format = next((form for kind, form in NUMBER_FORMATS if isinstance(value, kind)), cell.number_format)
+    form = next((form for kind, form in formats if isinstance(value, kind)), None)
+    if form is not None:  # the rest keep the default format (and cost no style of their own)
+        cell.number_format = form
 
 
 def write_xlsx(sheets: list[tuple[str, list[str], list[list[Any]]]]) -> bytes:
@@ -55,14 +59,27 @@ def write_xlsx(sheets: list[tuple[str, list[str], list[list[Any]]]]) -> bytes:
     workbook = Workbook()
     workbook.remove(workbook.active)
     for title, header, rows in sheets:
-        sheet = workbook.create_sheet(title[:31])
-        for row_number, row in enumerate([header, *rows], start=1):
-            for column, value in enumerate(row, start=1):
-                _put(sheet.cell(row=row_number, column=column), value)
-        for index, name in enumerate(header, start=1):
-            sheet.cell(row=1, column=index).font = Font(bold=True)
-            sheet.column_dimensions[get_column_letter(index)].width = max(10, min(40, len(str(name)) * 2 + 4))
-        sheet.freeze_panes = "A2"
+        add_sheet(workbook, title, header, rows)
+    return workbook_bytes(workbook)
+
+
+def add_sheet(workbook: Workbook, title: str, header: list[str], rows: list[list[Any]],
+              formats: Formats = NUMBER_FORMATS) -> Worksheet:
+    """A sheet of (header, rows) added to a workbook, header bold and frozen, cells typed as above (formats: the
+    number format of each kind of value, first match wins)."""
+    sheet = workbook.create_sheet(title[:31])
+    for row_number, row in enumerate([header, *rows], start=1):
+        for column, value in enumerate(row, start=1):
+            _put(sheet.cell(row=row_number, column=column), value, formats)
+    for index, name in enumerate(header, start=1):
+        sheet.cell(row=1, column=index).font = Font(bold=True)
+        sheet.column_dimensions[get_column_letter(index)].width = max(10, min(40, len(str(name)) * 2 + 4))
+    sheet.freeze_panes = "A2"
+    return sheet
+
+
+def workbook_bytes(workbook: Workbook) -> bytes:
+    """A workbook saved, stamped with FIXED_TIME so the same content gives the same bytes."""
     workbook.properties.created = workbook.properties.modified = FIXED_TIME
     out = io.BytesIO()
     workbook.save(out)
