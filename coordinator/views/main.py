@@ -6,9 +6,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from coordinator.edge import settings
-from coordinator.services import accounts, briefs, channels, ical, overview, pairings
+from coordinator.services import accounts, briefs, channels, host_samples, ical, overview, pairings
 from coordinator.views.forms import EmptyForm
 from coordinator.views.pages import actor, safe_next
+from coordinator.views.portal_sample_forms import SampleRequestForm
+from coordinator.views.portal_samples import carrier_names
 
 bp = Blueprint("main", __name__)
 
@@ -25,9 +27,11 @@ def home():
     summary = overview.streamer_summary(who)
     feed = url_for("main.ical_feed", token=ical.own_feed_token(who, settings()), _external=True) \
         if summary.streamer else None
+    samples = host_samples.for_host(who, settings(), summary.upcoming)
     return render_template("main/streamer_home.html", summary=summary, lineups=briefs.lineups(summary.upcoming),
                            pairings=pairings.streamer_pairings(who), answer_form=EmptyForm(), ical_url=feed,
-                           switched_off=switched_off)
+                           switched_off=switched_off, host_samples=samples, sample_form=SampleRequestForm(),
+                           may_ask=host_samples.may_ask, carrier_names=carrier_names())
 
 
 @bp.get("/calendar/<token>.ics")

@@ -7,10 +7,11 @@ from flask_login import login_required
 
 from coordinator.domain.errors import DomainError
 from coordinator.edge import done, settings
-from coordinator.services import briefs, live, pairings, streamers
+from coordinator.services import addresses, briefs, live, pairings, streamers
 from coordinator.views.forms import EmptyForm
 from coordinator.views.pages import actor, redirect_with, show_errors
 from coordinator.views.planning_forms import ProfileForm, streamer_changes
+from coordinator.views.portal_sample_forms import AddressForm
 
 bp = Blueprint("portal", __name__, url_prefix="/my")
 
@@ -47,7 +48,19 @@ def profile():
             flash(_("Your profile is saved; the commissioner plans with it from now on."), "info")
             return redirect(url_for("portal.profile"))
     status = 422 if request.method == "POST" else 200
-    return render_template("portal/profile.html", form=form, streamer=streamer), status
+    return profile_page(streamer, form=form), status
+
+
+def profile_page(streamer, form: ProfileForm | None = None, address_form: AddressForm | None = None) -> str:
+    """The profile page: the profile form and, beside it, the shipping address form (each posts on its own)."""
+    address = addresses.get(actor(), streamer.id)
+    if form is None:
+        form = ProfileForm(formdata=None, data=streamers.form_values(streamer))
+    if address_form is None:
+        values = {k: getattr(address, k) for k in ("recipient", "phone", "address")} if address else {}
+        address_form = AddressForm(formdata=None, data=values)
+    return render_template("portal/profile.html", form=form, streamer=streamer, address=address,
+                           address_form=address_form)
 
 
 @bp.post("/pairings/<int:pairing_id>/<any(accept, decline):answer>")
