@@ -23,15 +23,12 @@ EN = {"Accept-Language": "en"}
 
 @dataclass
 class Shop:
-    """Xiaomei carries apples (accepted, in her session four days on) and declined the grits; Laowang carries
-    apples too, in the same campaign."""
+    """Xiaomei carries apples (accepted, in her session four days on) and declined the grits; Laowang is there too."""
 
-    campaign_id: int
     host_id: int
     other_id: int
     apples: int
     declined: int
-    others: int
     session_id: int
 
 
@@ -52,17 +49,16 @@ def shop(app, clock) -> Shop:
                            + [CampaignStreamer(campaign_id=campaign.id, streamer_id=s.id) for s in (host, other)])
         pairings = [Pairing(campaign_id=campaign.id, streamer_id=host.id, product_id=apple.id, status="accepted"),
                     Pairing(campaign_id=campaign.id, streamer_id=host.id, product_id=grits.id, status="declined",
-                            decline_reason="档期冲突"),
-                    Pairing(campaign_id=campaign.id, streamer_id=other.id, product_id=apple.id, status="accepted")]
+                            decline_reason="档期冲突")]
         starts = clock() + timedelta(days=4)
         session = LiveSession(campaign_id=campaign.id, streamer_id=host.id, starts_at=starts,
                               ends_at=starts + timedelta(hours=2), title="苹果专场")
         session.lineup = [LineupItem(product_id=apple.id, position=0)]
         db.session.add_all([*pairings, session])
         db.session.commit()
-        make_user("xiaomei", "streamer", streamer_handle="xiaomei")
-        make_user("laowang", "streamer", streamer_handle="laowang")
-        return Shop(campaign.id, host.id, other.id, pairings[0].id, pairings[1].id, pairings[2].id, session.id)
+        for handle in ("xiaomei", "laowang"):
+            make_user(handle, "streamer", streamer_handle=handle)
+        return Shop(host.id, other.id, pairings[0].id, pairings[1].id, session.id)
 
 
 def login(app, username: str):
@@ -93,7 +89,7 @@ def rows(app) -> list[tuple]:
 
 def only_sample(app) -> int:
     with app.app_context():
-        return db.session.query(Sample.id).one()[0]
+        return db.session.query(Sample.id).scalar()
 
 
 def county_moves(app, sample_id: int, *moves: str) -> None:
@@ -129,9 +125,8 @@ def test_a_host_asks_for_a_sample_from_the_start_page_and_follows_it(app, shop):
     assert "Sample requested" in " ".join(flashes(start))
     item = pairing_item(start, shop.apples)
     assert "Requested" in item and re.search(r'class="ask-inline"[^>]*\shidden', item)  # asked once, not twice
-    mine = page(host, "/my/samples")
     sample_id = only_sample(app)
-    entry = card(mine, sample_id)
+    entry = card(page(host, "/my/samples"), sample_id)
     assert "宜君苹果" in entry and "双十一" in entry and "2 箱" in entry and "Requested" in entry
     assert 'action="/my/samples/%d/cancel"' % sample_id in entry
 
@@ -140,7 +135,6 @@ def test_refusals_flash_why_and_change_nothing(app, shop):
     host = login(app, "xiaomei")
     declined = page(host, ask(host, shop.declined).headers["Location"])
     assert "You declined this pairing" in " ".join(flashes(declined)) and rows(app) == []
-
     too_many = page(host, ask(host, shop.apples, "21").headers["Location"])
     assert "Ask for 1 to 20 units." in " ".join(flashes(too_many)) and rows(app) == []
     assert ask(host, shop.apples).status_code == 302
@@ -160,11 +154,8 @@ def test_a_shipped_sample_shows_its_tracking_and_one_tap_receipt(app, shop):
 
     entry = card(page(host, "/my/samples"), sample_id)
     assert "On its way" in entry and "SF Express" in entry and "SF1234567890123" in entry
-    link = re.search(r'<a data-role="number" class="tracking-link" target="_blank" rel="noopener" href="([^"]+)"',
-                     entry)
-    assert link and "SF1234567890123" in link.group(1)
-    receive = re.search(r'<form method="post" action="/my/samples/%d/receive"[^>]*>' % sample_id, entry).group(0)
-    assert "hidden" not in receive
+    assert re.search(r'class="tracking-link" target="_blank" rel="noopener" href="[^"]*SF1234567890123', entry)
+    assert "hidden" not in re.search(r'<form method="post" action="/my/samples/%d/receive"[^>]*>' % sample_id, entry)[0]
     assert re.search(r'<details class="sample-cancel"[^>]*hidden', entry)  # a parcel sent cannot be called back
     start = pairing_item(page(host, "/"), shop.apples)
     assert "On its way" in start and "SF1234567890123" in start
@@ -208,7 +199,7 @@ def test_the_shipping_address_is_asked_for_saved_and_shown(app, shop):
     incomplete = host.post("/my/address", data={"recipient": "王小明", "phone": "abc", "address": ""}, headers=EN)
     assert incomplete.status_code == 422
     html = incomplete.get_data(as_text=True)
-    assert 'id="profile-form"' in html and html.count('class="field-error"') >= 1
+    assert 'id="profile-form"' in html and "This field is required." in html.split('name="address"')[1]
     with app.app_context():
         assert db.session.get(ShippingAddress, shop.host_id) is None
 
@@ -252,7 +243,6 @@ def test_the_late_warning_comes_within_the_lead_days_and_goes_on_receipt(app, sh
     assert "The sample of 宜君苹果 has not arrived." in session
     entry = card(page(host, "/my/samples"), sample_id)
     assert "Not here yet" in entry and "苹果专场" in entry
-
     county_moves(app, sample_id, "approve", "ship")
     assert "late-samples" in page(host, "/")  # shipped is not in hand
     host.post(f"/my/samples/{sample_id}/receive")
