@@ -139,7 +139,7 @@ def test_a_host_runs_their_evening_from_a_phone(browser, portal, screenshot):
     screenshot(page, "portal-answered-360")
 
     # A reminder pushed by the scheduler: a banner with the session brief one tap away, and a notification.
-    start = datetime.now(timezone.utc) + timedelta(hours=3)
+    start = _free_hour(server.url, headers, streamer_id)
     created = requests.post(server.url + "/api/v1/sessions", headers=headers, timeout=10, json={
         "campaign_id": demo.campaign_id, "streamer_id": streamer_id, "starts_at": start.isoformat(),
         "ends_at": (start + timedelta(hours=1)).isoformat(), "product_ids": [grits]})
@@ -180,3 +180,17 @@ def test_a_host_runs_their_evening_from_a_phone(browser, portal, screenshot):
     looks_right_on_a_phone(page)
     screenshot(page, "portal-profile-360")
     phone.close()
+
+
+def _free_hour(url: str, headers: dict, streamer_id: int) -> datetime:
+    """A start within the reminder lead (10 h) whose hour clashes with none of the host's demo sessions."""
+    busy = [(datetime.fromisoformat(s["starts_at"]), datetime.fromisoformat(s["ends_at"]))
+            for s in requests.get(f"{url}/api/v1/sessions", headers=headers, timeout=10,
+                                  params={"streamer_id": streamer_id, "per_page": 200}).json()["items"]
+            if s["status"] in ("scheduled", "live")]
+    gap = timedelta(minutes=15)
+    for minutes in range(60, 9 * 60, 15):
+        start = datetime.now(timezone.utc) + timedelta(minutes=minutes)
+        if all(start + timedelta(hours=1) + gap <= begins or start >= ends + gap for begins, ends in busy):
+            return start
+    raise AssertionError("the demo host has no free hour in the next nine")
