@@ -40,11 +40,12 @@ run: venv
 serve: venv
 	$(PY) wsgi.py
 
-## browser: Debian's Chromium (and CJK fonts) for the browser tests
+## browser: Debian's Chromium (and CJK fonts) for the browser tests, poppler-utils to read printed PDFs back
 browser:
-	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
-		echo "Installing chromium and fonts-noto-cjk from Debian"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK" \
+			|| ! command -v pdftotext >/dev/null 2>&1; then \
+		echo "Installing chromium, fonts-noto-cjk and poppler-utils from Debian"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk poppler-utils >/dev/null; \
 	fi
 
 ## test: everything the tests need, then the suite (SQLite, PostgreSQL and Redis when reachable),

@@ -12,7 +12,7 @@ def init_app(app: Flask) -> None:
     from coordinator.views import (  # noqa: F401
         account, auth, channels, deliveries, login_links, main, planning, planning_campaigns, planning_catalog,
         planning_imports, planning_keys, planning_pairings, planning_sessions, portal, portal_samples,
-        sample_board_pages, sample_sheet_pages, screen,
+        results_pages, sample_board_pages, sample_sheet_pages, screen,
     )
 
     from flask_babel import get_locale
