@@ -37,9 +37,11 @@ def as_dict(sample: Sample, county_id: int | None = None) -> dict:
             **({"county_id": county_id} if county_id is not None else {})}
 
 
-def changed(sample: Sample) -> SampleChanged:
-    """What the board, the partner of the product's county and the host's open pages are told."""
-    county = db.session.scalar(select(Product.county_id).where(Product.id == sample.product_id))
+def changed(sample: Sample, county_id: int | None = None) -> SampleChanged:
+    """What the board, the partner of the product's county and the host's open pages are told (the product's
+    county read unless given)."""
+    county = county_id if county_id is not None else db.session.scalar(
+        select(Product.county_id).where(Product.id == sample.product_id))
     payload = as_dict(sample, county)
     for key in ("requested_at", "approved_at", "shipped_at", "received_at", "updated_at"):
         payload[key] = payload[key].isoformat() if payload[key] else None
@@ -75,8 +77,9 @@ def request(actor: Actor, settings: Settings, pairing_id: int, quantity: int = 1
 
 
 def _apply(actor: Actor, settings: Settings, sample: Sample, move: str, shipment: Shipment | None = None,
-           reason: str = "") -> None:
-    """One move on a loaded sample the actor may make it: the rules' next state, its time, audit and notice."""
+           reason: str = "", notify: bool = True) -> None:
+    """One move on a loaded sample the actor may make it: the rules' next state, its time, audit and notice (unless
+    the caller stages the notices of many at once)."""
     target = rules.next_status(sample.status, move)
     before = audit.snapshot(sample)
     now = clock.now()
@@ -92,7 +95,7 @@ def _apply(actor: Actor, settings: Settings, sample: Sample, move: str, shipment
         sample.closed_at, sample.reason = now, reason.strip()[:500]
     sample.updated_at = now
     audit.record(actor, f"sample-{move}", sample, before, audit.snapshot(sample), campaign_id=sample.campaign_id)
-    if move in NOTIFIED:
+    if move in NOTIFIED and notify:
         outbox.stage_sample(NOTIFIED[move], sample, settings)
 
 
@@ -147,10 +150,15 @@ def ship_many(actor: Actor, settings: Settings, campaign_id: int,
     for sample_id, shipment in shipments:
         if sample_id not in found:
             raise NotFound(f"There is no sample {sample_id} of yours in this campaign.")
-        _apply(actor, settings, found[sample_id], "ship", shipment)
+        _apply(actor, settings, found[sample_id], "ship", shipment, notify=False)
         shipped.append(found[sample_id])
+    # A file of a thousand rows: the notices, counties and events in a few queries, not a few per sample.
+    outbox.stage_samples(NOTIFIED["ship"], shipped, settings)
+    counties = dict(db.session.execute(select(Product.id, Product.county_id).where(
+        Product.id.in_({s.product_id for s in shipped}))).all())
+    events = [changed(s, counties[s.product_id]) for s in shipped]
     db.session.commit()
-    return Outcome(shipped, [changed(s) for s in shipped])
+    return Outcome(shipped, events)
 
 
 def cancel_for_pairing(actor: Actor, pairing: Pairing, reason: str) -> list[SampleChanged]:
