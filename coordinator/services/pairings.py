@@ -68,8 +68,9 @@ def campaign_pairings(actor: Actor, campaign_id: int) -> list[Pairing]:
 def _kept(pairing: Pairing, sampled: frozenset[int] = frozenset()) -> bool:
     """Decisions people made stay: accepted, locked, pairings a commissioner added by hand, and those a sample
     was sent for (asking for one is a decision too)."""
-    return pairing.status in DECIDED or pairing.id in sampled or (
-        pairing.source == PairingSource.MANUAL.value and pairing.status != PairingStatus.DECLINED.value)
+    if pairing.status == PairingStatus.DECLINED.value:  # a decline is a decision too: never kept as a pairing
+        return False
+    return pairing.status in DECIDED or pairing.id in sampled or pairing.source == PairingSource.MANUAL.value
 
 
 def run(actor: Actor, settings: Settings, campaign_id: int) -> Outcome[RunOutcome]:
