@@ -46,7 +46,7 @@ def _midday(day: date) -> datetime:
 
 
 def _chart_words() -> dict:
-    return {"yuan": _("yuan"), "percent": _("% of net sales")}
+    return {"yuan": _("yuan"), "percent": _("percent of net sales")}
 
 
 @bp.get("/campaigns/<int:campaign_id>/results")
