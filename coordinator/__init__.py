@@ -27,6 +27,7 @@ def create_app(config: Any = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)  # the default SQLite file and the key live there
     security.ensure_secret_key(app)
     edge.install_settings(app)
+    edge.install_upload_limits(app)  # before csrf.init_app: its check reads the form
     # Chinese text stays readable in JSON columns (and searchable as a substring). Stale PostgreSQL connections
     # (after a restart) are caught at checkout by coordinator.database without a round trip, not by a pre-ping.
     # A pool smaller than the server's threads would close and reopen connections under load (see config.py).

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Iterable, TypeVar
 from urllib.parse import quote
 
-from flask import Flask, Response, current_app, g, has_request_context
+from flask import Flask, Response, current_app, g, has_request_context, request
 
 from coordinator.domain.access_facts import ANONYMOUS, Actor
 from coordinator.domain.downloads import Download
@@ -64,3 +64,17 @@ def download_response(download: Download) -> Response:
     disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(download.filename)}"
     return Response(download.data, mimetype=download.mimetype,
                     headers={"Content-Disposition": disposition, "Cache-Control": "no-store"})
+
+
+# Endpoints that take a platform's whole order export, far above the 2 MiB every other request is held to.
+LARGE_UPLOADS = {"api.upload_reconciliation": 64 * 1024 * 1024, "reconcile_pages.upload": 64 * 1024 * 1024}
+
+
+def install_upload_limits(app: Flask) -> None:
+    """Raise the body limit for the large-upload endpoints, before anything (CSRF) reads the form."""
+    def _raise_limit() -> None:
+        limit = LARGE_UPLOADS.get(request.endpoint or "")
+        if limit:
+            request.max_content_length = limit
+
+    app.before_request(_raise_limit)

@@ -30,7 +30,7 @@ def init_app(app: Flask) -> None:
     """Register the API blueprint, its resources and the OpenAPI document."""
     from coordinator.api import (  # noqa: F401 - each module registers its routes on bp
         campaigns, channels, counties, deliveries, enrolments, keys, login_links, me, pairings, products, sales,
-        report, sample_sheets, samples, screens, sessions,
+        reconcile, report, sample_sheets, samples, screens, sessions,
         spreadsheets, streamers, tallies, teams, tokens,
     )
     from coordinator.extensions import csrf

@@ -8,6 +8,7 @@ from coordinator.models.campaigns import Campaign, CampaignMember, CampaignProdu
 from coordinator.models.catalog import AvailabilityWindow, Product, Streamer
 from coordinator.models.geo import CommissionerCounty, County
 from coordinator.models.notify import Channel, Delivery, DeliveryAttempt
+from coordinator.models.reconcile import ReconcileMapping, Reconciliation, ReconciliationRow
 from coordinator.models.samples import Sample, SampleLateNotice, ShippingAddress
 from coordinator.models.sales import SaleEvent, TallyCounter, TallyMinute
 from coordinator.models.sessions import LineupItem, LiveSession, SessionReminder
@@ -16,6 +17,6 @@ __all__ = [
     "AccessEpoch", "ApiToken", "AuditEntry", "AvailabilityWindow", "Base", "Campaign", "CampaignMember",
     "CampaignProduct", "CampaignStreamer", "Channel", "CommissionerCounty", "County", "Delivery", "DeliveryAttempt", "IngestKey", "IngestKeyCampaign",
     "LineupItem", "LiveSession", "LoginLink", "LoginSession", "LoginThrottle", "Pairing", "Product", "SaleEvent",
-    "Sample", "SampleLateNotice", "ShippingAddress",
+    "ReconcileMapping", "Reconciliation", "ReconciliationRow", "Sample", "SampleLateNotice", "ShippingAddress",
     "ScreenToken", "SessionReminder", "Streamer", "TallyCounter", "TallyMinute", "User", "utcnow",
 ]

@@ -42,6 +42,24 @@ class TooLarge(MalformedInput):
     slug = "payload-too-large"
 
 
+@dataclass(frozen=True)
+class Limits:
+    """What reading one file may spend."""
+
+    rows: int = MAX_ROWS
+    seconds: float = READ_SECONDS
+    text_chars: int = MAX_TEXT_CHARS
+    unpacked_bytes: int = MAX_UNPACKED_BYTES
+
+    @property
+    def too_many_rows(self) -> str:
+        """The refusal of a file with more rows."""
+        return TOO_MANY_ROWS if self.rows == MAX_ROWS else f"At most {self.rows:,} rows can be read at once."
+
+
+IMPORT_LIMITS = Limits()
+
+
 @dataclass
 class Sheet:
     """A table read from a file: its header cells and its data rows, numbered as the user sees them."""
@@ -50,28 +68,29 @@ class Sheet:
     rows: list[tuple[int, list[Any]]]
 
 
-def read_table(filename: str, data: bytes) -> Sheet:
+def read_table(filename: str, data: bytes, limits: Limits = IMPORT_LIMITS) -> Sheet:
     """Read the first sheet of an XLSX file or a CSV file (UTF-8 with or without BOM, or GB18030), within the caps."""
     name = (filename or "").lower()
     if name.endswith(".xlsx"):
-        return _read_xlsx(data, _Budget())
+        return _read_xlsx(data, Budget(limits))
     if name.endswith((".csv", ".txt")):
-        return _read_csv(data, _Budget())
+        return _read_csv(data, Budget(limits))
     raise MalformedInput("Upload a .xlsx or .csv file.")
 
 
-class _Budget:
+class Budget:
     """What one reading may spend: time until its deadline, rows, columns and characters of text."""
 
-    def __init__(self) -> None:
-        self.deadline = time.monotonic() + READ_SECONDS
+    def __init__(self, limits: Limits = IMPORT_LIMITS) -> None:
+        self.limits = limits
+        self.deadline = time.monotonic() + limits.seconds
         self.chars = 0
         self.row = 0
 
     def check_time(self) -> None:
         """Refuse the file once reading it has taken too long."""
         if time.monotonic() > self.deadline:
-            raise MalformedInput(f"Reading the file took too long (over {READ_SECONDS:.0f} s); split it up.")
+            raise MalformedInput(f"Reading the file took too long (over {self.limits.seconds:.0f} s); split it up.")
 
     def table(self, rows: Iterable[Sequence[Any]]) -> Sheet:
         """The header and the rows with content, every cap checked as each row arrives."""
@@ -80,16 +99,16 @@ class _Budget:
         for number, row in enumerate(rows, start=1):
             self.row = number
             self.check_time()
-            if number > MAX_SHEET_ROWS:
-                raise MalformedInput(TOO_MANY_ROWS)
+            if number > 2 * self.limits.rows + 1:  # blank rows count too, up to as many again
+                raise MalformedInput(self.limits.too_many_rows)
             if header is None and _has_content(row[MAX_COLUMNS:]):
                 raise MalformedInput(f"A sheet may have at most {MAX_COLUMNS} columns.")
             cells = _trimmed(self._cells(row[:MAX_COLUMNS]))  # openpyxl pads rows out to max_col
             if header is None:
                 header = [str(cell).strip() if cell is not None else "" for cell in cells]
             elif _has_content(cells):
-                if len(body) == MAX_ROWS:
-                    raise MalformedInput(TOO_MANY_ROWS)
+                if len(body) == self.limits.rows:
+                    raise MalformedInput(self.limits.too_many_rows)
                 body.append((number, cells))
         if not header or not any(header):
             raise MalformedInput("The first row must hold the column names.")
@@ -101,15 +120,15 @@ class _Budget:
             column = get_column_letter(lengths.index(max(lengths)) + 1)
             raise MalformedInput(f"Cell {column}{self.row} holds more than {MAX_CELL_CHARS} characters.")
         self.chars += sum(lengths)
-        if self.chars > MAX_TEXT_CHARS:
-            raise MalformedInput(f"The file holds more than {MAX_TEXT_CHARS:,} characters of text; split it.")
+        if self.chars > self.limits.text_chars:
+            raise MalformedInput(f"The file holds more than {self.limits.text_chars:,} characters of text; split it.")
         return list(row)
 
 
 class _TimedBytes(io.BytesIO):
     """The upload as a file whose every read checks the deadline, so unpacking and parsing stay bounded too."""
 
-    def __init__(self, data: bytes, budget: _Budget) -> None:
+    def __init__(self, data: bytes, budget: Budget) -> None:
         super().__init__(data)
         self._budget = budget
 
@@ -119,13 +138,13 @@ class _TimedBytes(io.BytesIO):
         return super().read(size)
 
 
-def _read_xlsx(data: bytes, budget: _Budget) -> Sheet:
-    _refuse_bombs(data)
+def _read_xlsx(data: bytes, budget: Budget) -> Sheet:
+    refuse_bombs(data, budget.limits)
     workbook = None
     try:
         workbook = load_workbook(_TimedBytes(data, budget), read_only=True, data_only=True)
         # The bounds are ours: a sheet's declared dimension (A1:XFD1048576) never decides how much is read.
-        rows = workbook.worksheets[0].iter_rows(max_row=MAX_SHEET_ROWS + 1, max_col=MAX_COLUMNS + 1, values_only=True)
+        rows = workbook.worksheets[0].iter_rows(max_row=2 * budget.limits.rows + 2, max_col=MAX_COLUMNS + 1, values_only=True)
         return budget.table(rows)
     except MalformedInput:
         raise
@@ -138,22 +157,22 @@ def _read_xlsx(data: bytes, budget: _Budget) -> Sheet:
             workbook.close()
 
 
-def _refuse_bombs(data: bytes) -> None:
+def refuse_bombs(data: bytes, limits: Limits = IMPORT_LIMITS) -> None:
     """Refuse a zip that would unpack to too much, from its directory alone, before anything is unpacked."""
     try:
         members = zipfile.ZipFile(io.BytesIO(data)).infolist()
     except Exception as exc:  # zipfile too: BadZipFile, NotImplementedError, EOFError, struct.error
         raise MalformedInput("The file is not a readable XLSX workbook.") from exc
     # zipfile stops at each member's declared size (and fails its CRC), so these sizes bound what is unpacked.
-    if sum(member.file_size for member in members) > MAX_UNPACKED_BYTES:
-        raise TooLarge(f"The workbook unpacks to more than {MAX_UNPACKED_BYTES >> 20} MiB; split it up.")
+    if sum(member.file_size for member in members) > limits.unpacked_bytes:
+        raise TooLarge(f"The workbook unpacks to more than {limits.unpacked_bytes >> 20} MiB; split it up.")
     if any(member.file_size > max(RATIO_CHECKED_FROM_BYTES, MAX_COMPRESSION_RATIO * member.compress_size)
            for member in members):
         raise MalformedInput(f"The workbook is compressed more than {MAX_COMPRESSION_RATIO} to 1, as zip bombs are "
                              "and spreadsheets are not; save it again from your spreadsheet program.")
 
 
-def _read_csv(data: bytes, budget: _Budget) -> Sheet:
+def _read_csv(data: bytes, budget: Budget) -> Sheet:
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             text = data.decode(encoding)
