@@ -14,8 +14,8 @@ from coordinator import clock
 from coordinator.extensions import db
 from coordinator.models import (
     Campaign, CampaignMember, CampaignProduct, CampaignStreamer, Channel, CommissionerCounty, County, Delivery,
-    IngestKey, IngestKeyCampaign, LineupItem, LiveSession, LoginLink, Pairing, Product, Sample, ScreenToken,
-    ShippingAddress, Streamer,
+    IngestKey, IngestKeyCampaign, LineupItem, LiveSession, LoginLink, Pairing, Product, Reconciliation,
+    ReconciliationRow, Sample, ScreenToken, ShippingAddress, Streamer,
 )
 from coordinator.edge import settings
 from coordinator.services import access, accounts, ical, keys, login_links, screen_links
@@ -34,6 +34,7 @@ class World:
     screen_token: str
     ical_token: str
     own_products: dict[str, int] = field(default_factory=dict)
+    key_id: str = ""  # the KEY_ID of K, C's ingest key
 
     def own_product(self, actor: str) -> int:
         """The product an actor would enrol: one of their own counties', else the owner's."""
@@ -145,6 +146,7 @@ def _channels(campaign: Campaign, host: Streamer, owner, now) -> dict:
 def _credentials(users, counties, products, streamers, campaigns, pairings, sessions, channels) -> World:
     actors = {name: access.actor_for(user) for name, user in users.items()}
     key, _secret = keys.create_ingest_key(actors["owner"], "淘宝直播", [campaigns["C"].id])
+    reconciliation = _reconciliation(campaigns["C"], key, sessions["SS_host"], products["PA1"], users["owner"])
     keys.create_ingest_key(actors["admin"], "every campaign")
     screen, screen_token = screen_links.create_screen_token(actors["owner"], campaigns["C"].id, "war room")
     login_links.create_link(actors["manager"], settings(), streamers["S1"].id)
@@ -158,14 +160,27 @@ def _credentials(users, counties, products, streamers, campaigns, pairings, sess
            **{k: v.id for k, v in pairings.items()}, **{k: v.id for k, v in sessions.items()},
            **{k: v.id for k, v in channels.items()},
            **{f"user:{k}": v.id for k, v in users.items()},
-           "K": key.id, "SC": screen.id, "T": spare.id,
+           "K": key.id, "RC": reconciliation.id, "SC": screen.id, "T": spare.id,
            "LL": db.session.query(LoginLink.id).scalar()}
     own = {"admin": products["PA2"].id, "owner": products["PA2"].id, "partner": products["PB3"].id,
            "outsider": products["PZ"].id}
     assert db.session.query(IngestKeyCampaign).count() == 1 and db.session.query(IngestKey).count() == 2
     assert db.session.query(ScreenToken).count() == 1
     return World(ids, tokens, screen_token, ical.feed_token(settings(), db.session.get(Streamer, streamers["S1"].id)),
-                 own)
+                 own, key.key_id)
+
+
+def _reconciliation(campaign: Campaign, key, session: LiveSession, product: Product, owner) -> Reconciliation:
+    """RC: an export of K's orders for C with one order the webhook never stored (rc-1), not applied yet."""
+    rec = Reconciliation(campaign_id=campaign.id, ingest_key_id=key.id, created_by_id=owner.id, filename="淘宝.csv",
+                         mapping={}, rows=1, missing_here=1)
+    db.session.add(rec)
+    db.session.flush()
+    db.session.add(ReconciliationRow(reconciliation_id=rec.id, kind="missing_here", line=2, order_id="rc-1",
+                                     sale_kind="order", session_id=session.id, product_id=product.id, quantity=1,
+                                     amount_fen=3990, occurred_at=clock.now()))
+    db.session.commit()
+    return rec
 
 
 def bearer(world: World, actor: str) -> dict:

@@ -122,6 +122,19 @@ FRESH: dict[str, Callable[[Ids], dict[str, Any]]] = {
     "shipping_addresses": lambda ids: {"streamer_id": ids["streamer2"], "recipient": "王", "phone": "138",
                                        "address": "陕西省宜君县", "updated_at": T0},
     "sample_late_notices": lambda ids: {"sample_id": ids["sample"], "session_id": ids["session2"], "sent_at": T0},
+    "reconciliations": lambda ids: {"campaign_id": ids["campaign"], "ingest_key_id": ids["key"],
+                                    "created_by_id": ids["commissioner"], "created_at": T0, "filename": "淘宝.csv",
+                                    "mapping": {"order_id": "订单编号"}, "rows": 2, "matched": 1, "missing_here": 1,
+                                    "missing_there": 0, "different": 0, "unknown": 0, "invalid": 0,
+                                    "applied_at": T1, "applied_by_id": ids["commissioner"], "accepted": 1,
+                                    "duplicates": 0},
+    "reconciliation_rows": lambda ids: {"reconciliation_id": ids["reconciliation"], "kind": "different", "line": 3,
+                                        "order_id": "o-1", "sale_kind": "order", "session_id": ids["session"],
+                                        "product_id": ids["product"], "quantity": 1, "amount_fen": 580,
+                                        "occurred_at": T0, "sale_event_id": ids["sale"],
+                                        "stored": {"amount_fen": 600}, "problem": None, "problem_values": None},
+    "reconcile_mappings": lambda ids: {"ingest_key_id": ids["key2"], "mapping": {"order_id": "订单号"},
+                                       "updated_at": T0},
     "delivery_attempts": lambda ids: {"delivery_id": ids["delivery"], "channel_id": ids["channel"], "at": T0,
                                       "status_code": 200, "latency_ms": 3, "error": "", "ok": True},
 }
@@ -182,4 +195,8 @@ def seed(connection: Connection) -> Ids:
                                                         "ends_at": T1 + (T1 - T0)})
     add(connection, "shipping_addresses", {**FRESH["shipping_addresses"](ids), "streamer_id": ids["streamer"]})
     add(connection, "sample_late_notices", {**FRESH["sample_late_notices"](ids), "session_id": ids["session"]})
+    ids["key2"] = add(connection, "ingest_keys", {**FRESH["ingest_keys"](ids), "key_id": "ik_2"})
+    ids["reconciliation"] = add(connection, "reconciliations", FRESH["reconciliations"](ids))
+    add(connection, "reconciliation_rows", {**FRESH["reconciliation_rows"](ids), "kind": "matched", "stored": None})
+    add(connection, "reconcile_mappings", {**FRESH["reconcile_mappings"](ids), "ingest_key_id": ids["key"]})
     return ids

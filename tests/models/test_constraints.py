@@ -102,6 +102,16 @@ CHECKS = [
          "ck_samples_shipped_has_tracking"),
     Case("a received sample without a carrier", "samples", same(status="received", carrier=None),
          "ck_samples_shipped_has_tracking"),
+    Case("a negative count in a reconciliation", "reconciliations", same(matched=-1),
+         "ck_reconciliations_counts_not_negative"),
+    Case("an applied reconciliation without its counts", "reconciliations", same(accepted=None),
+         "ck_reconciliations_applied_has_counts"),
+    Case("counts of an apply that never happened", "reconciliations", same(applied_at=None),
+         "ck_reconciliations_applied_has_counts"),
+    Case("an unknown kind of reconciliation row", "reconciliation_rows", same(kind="lost"),
+         "ck_reconciliation_rows_kind_valid"),
+    Case("a reconciliation row neither order nor refund", "reconciliation_rows", same(sale_kind="gift"),
+         "ck_reconciliation_rows_sale_kind_valid"),
     Case("an address without a recipient", "shipping_addresses", same(recipient=""),
          "ck_shipping_addresses_address_complete"),
 ]
@@ -147,6 +157,8 @@ UNIQUES = [
          "pk_shipping_addresses"),
     Case("a late sample told twice for one session", "sample_late_notices",
          lambda ids: {"session_id": ids["session"]}, "pk_sample_late_notices"),
+    Case("a second remembered mapping for a key", "reconcile_mappings", lambda ids: {"ingest_key_id": ids["key"]},
+         "pk_reconcile_mappings"),
 ]
 
 # Every foreign key, pointed at a row that does not exist (with whatever else the row then needs).
@@ -291,12 +303,16 @@ def test_deleting_owners_cascades_or_clears_references(seeded):
         db.session.execute(delete(tables["users"]).where(tables["users"].c.id == ids["commissioner"]))
         assert count("api_tokens") == 0 and count("commissioner_counties") == 0 and count("login_sessions") == 0
         assert set(db.session.scalars(select(tables["campaigns"].c.owner_id))) == {None}
-        assert db.session.execute(select(tables["ingest_keys"].c.created_by_id)).scalar_one() is None
+        assert set(db.session.scalars(select(tables["ingest_keys"].c.created_by_id))) == {None}
+        recs = tables["reconciliations"].c
+        assert set(db.session.execute(select(recs.created_by_id, recs.applied_by_id))) == {(None, None)}
         assert set(db.session.scalars(select(tables["campaigns"].c.created_by_id))) == {None}
         assert db.session.execute(select(tables["audit_entries"].c.user_id)).scalar_one() is None
         assert db.session.execute(select(tables["login_links"].c.created_by_id)).scalar_one() is None
 
         db.session.execute(delete(tables["sale_events"]))
+        # A reconciliation keeps its rows when a sale goes (only a test deletes sales).
+        assert set(db.session.scalars(select(tables["reconciliation_rows"].c.sale_event_id))) == {None}
         db.session.execute(delete(tables["live_sessions"]).where(tables["live_sessions"].c.id.in_(
             [ids["session"], ids["session2"]])))
         assert count("lineup_items") == 0 and count("session_reminders") == 0 and count("sample_late_notices") == 0
