@@ -7,7 +7,8 @@ are recognised too. Anything else is mapped by hand, once per ingest key.
 from __future__ import annotations
 
 from datetime import datetime, tzinfo
-from typing import Any
+import re
+from typing import Any, Callable
 
 from coordinator.domain import cells
 from coordinator.domain.errors import FieldError, InvalidInput
@@ -90,52 +91,84 @@ def to_moment(value: Any, zone: tzinfo) -> datetime:
     if isinstance(value, datetime):
         moment = value
     else:
-        text = str(value).strip().replace("/", "-").replace("T", " ")
-        if text.endswith("Z"):
-            text = text[:-1] + "+00:00"
+        text = str(value).strip()
         try:
             moment = datetime.fromisoformat(text)
-        except ValueError as exc:
-            raise ValueError(_("expected a time like 2026-11-11 20:15:00")) from exc
+        except ValueError:
+            text = text.replace("/", "-").replace("T", " ")
+            try:
+                moment = datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith("Z") else text)
+            except ValueError as exc:
+                raise ValueError(_("expected a time like 2026-11-11 20:15:00")) from exc
     return moment.replace(tzinfo=zone) if moment.tzinfo is None else moment
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_PLAIN_YUAN = re.compile(r"(\d{1,12})(?:\.(\d{1,2}))?")
 
 
 def _order_id(value: Any) -> str:
     text = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value).strip()
-    if not text or len(text) > 128 or any(ord(ch) < 32 or ord(ch) == 127 for ch in text):
+    if not text or len(text) > 128 or _CONTROL.search(text):
         raise ValueError(_("expected an order id of 1 to 128 characters"))
     return text
 
 
+def _whole(value: Any) -> int:
+    # Most cells are plain digits; cells.to_int reads the rest ('1,200', '１２', 12.0 …).
+    kind = type(value)
+    if kind is str and value.isdigit():
+        return int(value)
+    if kind is float and value.is_integer() and abs(value) < 2**53:
+        return int(value)  # spreadsheets keep every number as a float
+    return value if kind is int else cells.to_int(value)
+
+
 def _positive(value: Any) -> int:
-    number = cells.to_int(value)
+    number = _whole(value)
     if number <= 0:
         raise ValueError(_("must be more than 0"))
     return number
 
 
-def read_row(cells_in: list[Any], columns: dict[str, int], zone: tzinfo) -> tuple[dict[str, Any], tuple[str, str] | None]:
-    """A file row's order fields, and the first problem (field, message id) if a cell cannot be read."""
-    def cell(field: str) -> Any:
-        i = columns.get(field)
-        return cells_in[i] if i is not None and i < len(cells_in) else None
+def _yuan(value: Any) -> int:
+    kind = type(value)
+    if kind is str and (match := _PLAIN_YUAN.fullmatch(value)):
+        return int(match[1]) * 100 + int((match[2] or "").ljust(2, "0"))
+    if kind is float and 0 <= value < 1e12:
+        fen = round(value * 100)
+        if abs(value * 100 - fen) < 1e-6:  # 39.9 is 3989.9999… as a float; a third decimal is refused below
+            return fen
+    return cells.yuan_to_fen(value)
 
-    readers = (("order_id", _order_id), ("kind", to_kind), ("session_id", _positive), ("product_id", _positive),
-               ("quantity", _positive), ("amount_fen", cells.to_int), ("amount_yuan", cells.yuan_to_fen),
-               ("occurred_at", lambda v: to_moment(v, zone)))
-    values: dict[str, Any] = {"kind": "order"}
-    for field, reader in readers:
-        if field not in columns:
-            continue
-        raw = cell(field)
-        if cells.blank(raw):
-            if field == "kind":
-                continue
-            return values, (field, _("required"))
-        try:
-            values["amount_fen" if field == "amount_yuan" else field] = reader(raw)
-        except ValueError as exc:
-            return values, (field, str(exc))
-    if values.get("amount_fen", 0) < 0:
-        return values, ("amount_fen", _("must not be negative"))
-    return values, None
+
+def row_reader(columns: dict[str, int], zone: tzinfo) -> Callable[[list[Any]], tuple[dict[str, Any], tuple | None]]:
+    """A reader of a file's rows into order fields, and the first problem (field, message id) of a row."""
+    readers = [(field, columns[field], reader) for field, reader in (
+        ("order_id", _order_id), ("kind", to_kind), ("session_id", _positive), ("product_id", _positive),
+        ("quantity", _positive), ("amount_fen", _whole), ("amount_yuan", _yuan),
+        ("occurred_at", lambda v: to_moment(v, zone))) if field in columns]
+
+    def read(row: list[Any]) -> tuple[dict[str, Any], tuple[str, str] | None]:
+        values: dict[str, Any] = {"kind": "order"}
+        width = len(row)
+        for field, index, reader in readers:
+            raw = row[index] if index < width else None
+            if raw is None or raw == "" or (type(raw) is str and not raw.strip()):
+                if field == "kind":
+                    continue
+                return values, (field, _("required"))
+            try:
+                values["amount_fen" if field == "amount_yuan" else field] = reader(raw)
+            except ValueError as exc:
+                return values, (field, str(exc))
+        if values.get("amount_fen", 0) < 0:
+            return values, ("amount_fen", _("must not be negative"))
+        return values, None
+
+    return read
+
+
+def read_row(cells_in: list[Any], columns: dict[str, int], zone: tzinfo) -> tuple[dict[str, Any], tuple | None]:
+    """One file row's order fields, and its first problem (field, message id) if a cell cannot be read."""
+    return row_reader(columns, zone)(cells_in)

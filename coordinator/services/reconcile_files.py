@@ -11,26 +11,27 @@ import itertools
 from python_calamine import CalamineWorkbook
 
 from coordinator.domain.errors import MalformedInput
-from coordinator.services.spreadsheets import Budget, Limits, Sheet, read_table, refuse_bombs
+from coordinator.services.spreadsheets import Budget, Limits, RowsAs, Sheet, read_table, refuse_bombs
 
 EXPORT_LIMITS = Limits(rows=250_000, seconds=25.0, text_chars=100_000_000, unpacked_bytes=400 * 1024 * 1024)
 # The upload itself: a 250,000-row CSV is about 25 MB.
 MAX_EXPORT_BYTES = 64 * 1024 * 1024
 
 
-def read_export(filename: str, data: bytes) -> Sheet:
-    """The export's header and rows, as a spreadsheet import reads them but with the export's caps."""
+def read_export(filename: str, data: bytes, rows_as: RowsAs | None = None) -> Sheet:
+    """The export's header and rows (each converted by what rows_as makes of the header), as a spreadsheet import
+    reads them but with the export's caps."""
     if len(data) > MAX_EXPORT_BYTES:
         raise MalformedInput(f"The file is larger than {MAX_EXPORT_BYTES >> 20} MiB; export fewer days at once.")
     if not (filename or "").lower().endswith(".xlsx"):
-        return read_table(filename, data, EXPORT_LIMITS)
+        return read_table(filename, data, EXPORT_LIMITS, rows_as)
     refuse_bombs(data, EXPORT_LIMITS)
     budget = Budget(EXPORT_LIMITS)
     try:
         sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
         first_row, first_column = sheet.start or (0, 0)
         rows = ([None] * first_column + row for row in sheet.iter_rows())
-        return budget.table(itertools.chain(itertools.repeat([], first_row), rows))
+        return budget.table(itertools.chain(itertools.repeat([], first_row), rows), rows_as)
     except MalformedInput:
         raise
     except Exception as exc:  # calamine raises its own errors for a damaged or foreign file

@@ -11,7 +11,7 @@ import time
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
@@ -60,6 +60,10 @@ class Limits:
 IMPORT_LIMITS = Limits()
 
 
+# Makes, from a file's header, the function each of its rows' cells are converted with.
+RowsAs = Callable[[list[str]], Callable[[list[Any]], Any]]
+
+
 @dataclass
 class Sheet:
     """A table read from a file: its header cells and its data rows, numbered as the user sees them."""
@@ -68,13 +72,15 @@ class Sheet:
     rows: list[tuple[int, list[Any]]]
 
 
-def read_table(filename: str, data: bytes, limits: Limits = IMPORT_LIMITS) -> Sheet:
-    """Read the first sheet of an XLSX file or a CSV file (UTF-8 with or without BOM, or GB18030), within the caps."""
+def read_table(filename: str, data: bytes, limits: Limits | None = None, rows_as: RowsAs | None = None) -> Sheet:
+    """Read the first sheet of an XLSX file or a CSV file (UTF-8 with or without BOM, or GB18030), within the caps
+    (an import's, unless others are given)."""
+    limits = limits or Limits(seconds=READ_SECONDS)
     name = (filename or "").lower()
     if name.endswith(".xlsx"):
-        return _read_xlsx(data, Budget(limits))
+        return _read_xlsx(data, Budget(limits), rows_as)
     if name.endswith((".csv", ".txt")):
-        return _read_csv(data, Budget(limits))
+        return _read_csv(data, Budget(limits), rows_as)
     raise MalformedInput("Upload a .xlsx or .csv file.")
 
 
@@ -92,10 +98,12 @@ class Budget:
         if time.monotonic() > self.deadline:
             raise MalformedInput(f"Reading the file took too long (over {self.limits.seconds:.0f} s); split it up.")
 
-    def table(self, rows: Iterable[Sequence[Any]]) -> Sheet:
-        """The header and the rows with content, every cap checked as each row arrives."""
+    def table(self, rows: Iterable[Sequence[Any]], rows_as: RowsAs | None = None) -> Sheet:
+        """The header and the rows with content, every cap checked as each row arrives (each row converted by what
+        rows_as makes of the header, if given: a large file's cells then need not all be kept)."""
         header: list[str] | None = None
-        body: list[tuple[int, list[Any]]] = []
+        body: list[tuple[int, Any]] = []
+        convert = None
         for number, row in enumerate(rows, start=1):
             self.row = number
             self.check_time()
@@ -106,10 +114,12 @@ class Budget:
             cells = _trimmed(self._cells(row[:MAX_COLUMNS]))  # openpyxl pads rows out to max_col
             if header is None:
                 header = [str(cell).strip() if cell is not None else "" for cell in cells]
+                if rows_as is not None and any(header):
+                    convert = rows_as(header)
             elif _has_content(cells):
                 if len(body) == self.limits.rows:
                     raise MalformedInput(self.limits.too_many_rows)
-                body.append((number, cells))
+                body.append((number, convert(cells) if convert else cells))
         if not header or not any(header):
             raise MalformedInput("The first row must hold the column names.")
         return Sheet(header, body)
@@ -138,14 +148,14 @@ class _TimedBytes(io.BytesIO):
         return super().read(size)
 
 
-def _read_xlsx(data: bytes, budget: Budget) -> Sheet:
+def _read_xlsx(data: bytes, budget: Budget, rows_as: RowsAs | None = None) -> Sheet:
     refuse_bombs(data, budget.limits)
     workbook = None
     try:
         workbook = load_workbook(_TimedBytes(data, budget), read_only=True, data_only=True)
         # The bounds are ours: a sheet's declared dimension (A1:XFD1048576) never decides how much is read.
         rows = workbook.worksheets[0].iter_rows(max_row=2 * budget.limits.rows + 2, max_col=MAX_COLUMNS + 1, values_only=True)
-        return budget.table(rows)
+        return budget.table(rows, rows_as)
     except MalformedInput:
         raise
     except Exception as exc:  # openpyxl raises many kinds for a damaged file, at opening or halfway through a sheet
@@ -172,7 +182,7 @@ def refuse_bombs(data: bytes, limits: Limits = IMPORT_LIMITS) -> None:
                              "and spreadsheets are not; save it again from your spreadsheet program.")
 
 
-def _read_csv(data: bytes, budget: Budget) -> Sheet:
+def _read_csv(data: bytes, budget: Budget, rows_as: RowsAs | None = None) -> Sheet:
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             text = data.decode(encoding)
@@ -185,7 +195,7 @@ def _read_csv(data: bytes, budget: Budget) -> Sheet:
         raise MalformedInput("The file holds NUL characters, so it is no CSV text; save it again as CSV UTF-8.")
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
-        return budget.table(reader)
+        return budget.table(reader, rows_as)
     except csv.Error as exc:
         raise MalformedInput(f"The CSV file cannot be read at line {reader.line_num}: {exc}.") from exc
 
