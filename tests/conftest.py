@@ -9,7 +9,9 @@ from config import TestingConfig
 from coordinator import create_app
 from coordinator.clock import CLOCK_KEY
 from coordinator.extensions import db
-from tests import databases
+from tests import databases, routing_cache
+
+routing_cache.install()  # Werkzeug's URL builders compiled once a run, not once an app (see tests/routing_cache.py)
 
 BACKENDS = ["sqlite", "postgresql"]
 
