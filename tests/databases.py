@@ -74,14 +74,50 @@ def drop_postgres_database(url: str) -> None:
 
 
 def truncate_all(url: str) -> None:
-    """Empty every table of a migrated PostgreSQL database, keeping the schema."""
+    """Empty every table of a migrated PostgreSQL database, keeping the schema, and restart their sequences.
+
+    What `TRUNCATE ... RESTART IDENTITY CASCADE` of every table does, done as DELETEs: TRUNCATE gives each of the
+    ~35 tables and their indexes new files (about 0.2 s a test), DELETE of a test's few rows takes milliseconds.
+    The deletes run with foreign-key triggers off (session_replication_role, a superuser's setting: the schema's
+    foreign keys form cycles, and every table is emptied anyway). Where that cannot be done, or the database
+    holds tables the models do not know (TRUNCATE ... CASCADE would empty those too), it falls back to TRUNCATE.
+    """
     from coordinator.models import Base
 
+    names = [t.name for t in Base.metadata.sorted_tables]
     engine = create_engine(url)
-    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
-    with engine.begin() as conn:
-        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-    engine.dispose()
+    try:
+        if not _delete_all(engine, names):
+            tables = ", ".join(f'"{name}"' for name in names)
+            with engine.begin() as conn:
+                conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    finally:
+        engine.dispose()
+
+
+def _delete_all(engine, names: list[str]) -> bool:
+    """The fast way of truncate_all; False (nothing changed) when it does not apply here."""
+    from sqlalchemy.exc import DBAPIError
+
+    try:
+        with engine.begin() as conn:
+            present = set(conn.execute(text(
+                "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")).scalars())
+            if present - set(names) - {"alembic_version"}:
+                return False
+            conn.execute(text("SET LOCAL session_replication_role = replica"))
+            # The sequences RESTART IDENTITY restarts: those owned by (serial) or part of (identity) a table's column.
+            sequences = conn.execute(text(
+                "SELECT s.oid::regclass::text FROM pg_class s JOIN pg_depend d ON d.classid = 'pg_class'::regclass "
+                "AND d.objid = s.oid AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i') "
+                "JOIN pg_class t ON t.oid = d.refobjid WHERE s.relkind = 'S' AND t.relname = ANY(:names) "
+                "AND t.relnamespace = current_schema()::regnamespace"), {"names": names}).scalars().all()
+            statements = [f'DELETE FROM "{name}"' for name in reversed(names)]
+            statements += [f"ALTER SEQUENCE {sequence} RESTART" for sequence in sequences]
+            conn.exec_driver_sql(";\n".join(statements))
+        return True
+    except DBAPIError:  # e.g. not a superuser: session_replication_role is refused
+        return False
 
 
 def copy_sqlite(template: Path, target: Path) -> str:
