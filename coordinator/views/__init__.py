@@ -12,7 +12,7 @@ def init_app(app: Flask) -> None:
     from coordinator.views import (  # noqa: F401
         account, auth, channels, deliveries, login_links, main, planning, planning_campaigns, planning_catalog,
         planning_imports, planning_keys, planning_pairings, planning_sessions, portal, portal_samples,
-        results_pages, sample_board_pages, sample_sheet_pages, screen,
+        reconcile_pages, results_pages, sample_board_pages, sample_sheet_pages, screen,
     )
 
     from flask_babel import get_locale
@@ -39,3 +39,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(portal.bp)
     app.register_blueprint(screen.bp)
     app.register_blueprint(channels.bp)
+    app.register_blueprint(reconcile_pages.bp)

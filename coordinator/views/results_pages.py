@@ -12,7 +12,7 @@ from flask_login import login_required
 from coordinator.domain.report_lines import Report
 from coordinator.domain.report_session import SessionReport
 from coordinator.edge import download_response, settings
-from coordinator.services import report, report_xlsx
+from coordinator.services import reconcile_pages_data, report, report_xlsx
 from coordinator.services.report_tables import TABLES
 from coordinator.views.pages import actor
 from coordinator.views.planning import bp
@@ -56,7 +56,8 @@ def campaign_results(campaign_id: int):
     r = report.campaign_report(actor(), settings(), campaign_id)
     span = _span(r.starts_at, r.ends_at)
     return render_template("results/campaign.html", r=r, span=span, tables=TABLES, charts=campaign_charts(r),
-                           words=_chart_words(), running_title=r.name)
+                           words=_chart_words(), running_title=r.name,
+                           may_reconcile=reconcile_pages_data.may_read(actor(), campaign_id))
 
 
 @bp.get("/sessions/<int:session_id>/results")
