@@ -476,6 +476,7 @@ PAGES = [
 # The samples' routes build on Route above.
 from tests.access.routes_host_samples import host_sample_pages  # noqa: E402
 from tests.access.routes_reconcile import reconcile_routes  # noqa: E402
+from tests.access.routes_reconcile_pages import reconcile_pages  # noqa: E402
 from tests.access.routes_report import report_routes  # noqa: E402
 from tests.access.routes_results import results_pages  # noqa: E402
 from tests.access.routes_sample_pages import sample_pages  # noqa: E402
@@ -483,7 +484,7 @@ from tests.access.routes_sample_sheets import sample_sheets  # noqa: E402
 from tests.access.routes_samples import sample_api  # noqa: E402
 
 ROUTES = API + PAGES + sample_api(Route) + sample_pages(Route) + host_sample_pages(Route) + sample_sheets(Route) \
-    + report_routes(Route) + results_pages(Route) + reconcile_routes(Route)
+    + report_routes(Route) + results_pages(Route) + reconcile_routes(Route) + reconcile_pages(Route)
 DEFAULT_IDS = {"sample_id": "SM_req", "campaign_id": "C", "county_id": "A", "product_id": "PA3", "streamer_id": "S1",
                "pairing_id": "P_host", "session_id": "SS_host", "key_id": "K", "screen_id": "SC", "token_id": "T",
                "link_id": "LL", "channel_id": "CH", "delivery_id": "DL",

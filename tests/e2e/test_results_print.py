@@ -38,6 +38,11 @@ def _sales(server, demo) -> None:
                                "session_id": session["id"], "product_id": product_id, "quantity": 1 + n,
                                "amount_fen": 2990 * (1 + n) + 100 * p_index, "occurred_at": at.isoformat()})
     assert len(events) >= 10
+    post_sales(server, demo, events)
+
+
+def post_sales(server, demo, events: list[dict]) -> None:
+    """Sales through the signed webhook as the demo's ingest key."""
     body = json.dumps({"events": events}).encode()
     stamp = str(int(time.time()))
     answer = requests.post(server.url + "/api/v1/sales", data=body, timeout=20, headers={
