@@ -169,7 +169,9 @@ def run(backend: str, rows: int) -> list[dict]:
                 args = [sys.executable, __file__, "--measure", url, str(path), key_id, str(campaign_id)]
                 if label == "CSV":
                     args.append("--apply")
-                answer = subprocess.run(args, capture_output=True, text=True, check=True)
+                answer = subprocess.run(args, capture_output=True, text=True)
+                if answer.returncode:
+                    raise SystemExit(f"{backend} {label} failed:\n{answer.stderr[-3000:]}")
                 results.append({"backend": backend, "file": label, **json.loads(answer.stdout.strip().splitlines()[-1])})
             return results
         finally:
