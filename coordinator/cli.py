@@ -169,6 +169,8 @@ def load_demo(robot_url: str | None) -> None:
     click.echo(f"Streamer login:     {logins.streamer[0]} / {logins.streamer[1]}")
     click.echo(f"Commissioner API token: {logins.api_token}")
     click.echo(f"Ingest key:         {logins.ingest_key} {logins.ingest_secret}")
+    click.echo(f"Finished campaign:  {_base_url()}/campaigns/{logins.finished_campaign_id}/results "
+               "(last year's Double 11, closed, with its results)")
     if robot_url:
         click.echo(f"Group robot:        the campaign's messages arrive at {robot_url} "
                    f"(logged to {current_app.instance_path}/demo-robot.log)")

@@ -19,7 +19,7 @@ from coordinator.models import (
 )
 from coordinator.services import access, accounts, channels, keys, screen_links
 from coordinator.services import demo_data as data
-from coordinator.services import demo_samples
+from coordinator.services import demo_results, demo_samples
 
 
 @dataclass
@@ -35,6 +35,7 @@ class DemoLogins:
     ingest_secret: str
     screen_path: str
     api_token: str
+    finished_campaign_id: int = 0  # last year's Double 11, closed, with its results
 
 
 def _season(today: date, start: tuple[int, int] | None, end: tuple[int, int] | None) -> tuple[date | None, date | None]:
@@ -185,13 +186,14 @@ def load(settings: Settings) -> DemoLogins:
     _load_sessions(settings, campaign, streamers, products)
     db.session.commit()
     demo_samples.load(settings, campaign, commissioner, partner)
+    finished = demo_results.load(settings, commissioner)  # its campaign and key: what a reconciliation starts from
     actor = access.actor_for(commissioner)
     key, secret = keys.create_ingest_key(actor, "Demo sales platform")
     _row, screen = screen_links.create_screen_token(actor, campaign.id, "Demo war-room screen")
     _token_row, token = accounts.issue_api_token(actor, "demo")
     return DemoLogins(campaign.id, len(counties), data.COMMISSIONER, (partner_name, partner_password),
                       (host_name, host_password), key.key_id, secret,
-                      f"/screen/{screen}", token)
+                      f"/screen/{screen}", token, finished.campaign_id)
 
 
 def add_robot(settings: Settings, url: str) -> Channel:

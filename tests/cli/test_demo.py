@@ -10,6 +10,7 @@ from coordinator.models import (
     AvailabilityWindow, Campaign, CampaignProduct, CampaignStreamer, CommissionerCounty, County, IngestKey, LiveSession,
     Pairing, Product, Sample, ScreenToken, ShippingAddress, Streamer, User,
 )
+from coordinator.services.demo_data import CAMPAIGN_NAME
 from tests.cli.helpers import last_line, refused
 from tests.factories import make_streamer, make_user
 
@@ -22,10 +23,19 @@ def printed(result) -> dict[str, str]:
             (line.partition(":") for line in result.stdout.splitlines()) if value}
 
 
+def demo_campaign() -> Campaign:
+    """The demo's campaign of now (last year's finished one is tests/cli/test_demo_results.py's)."""
+    return db.session.query(Campaign).filter_by(name=CAMPAIGN_NAME).one()
+
+
 def counts() -> dict[str, int]:
+    """Rows of each model, leaving out the other campaigns than the demo's of now and what is theirs."""
+    others = db.session.query(Campaign.id).filter(Campaign.name != CAMPAIGN_NAME).scalar_subquery()
     models = (County, Product, Streamer, AvailabilityWindow, Campaign, CampaignProduct, CampaignStreamer, User,
               CommissionerCounty, LiveSession, Pairing, Sample, ShippingAddress)
-    return {model.__name__: db.session.query(model).count() for model in models}
+    mine = {Campaign: Campaign.id.not_in(others)} | {m: m.campaign_id.not_in(others) for m in models
+                                                     if m is not Campaign and hasattr(m, "campaign_id")}
+    return {model.__name__: db.session.query(model).filter(mine.get(model, True)).count() for model in models}
 
 
 def test_demo_loads_the_real_counties_products_and_hosts(app, runner, clock):
@@ -55,7 +65,7 @@ def test_demo_loads_the_real_counties_products_and_hosts(app, runner, clock):
 def test_the_campaign_is_usable_now_with_every_product_and_host_enrolled(app, runner, clock):
     last_line(runner.invoke(args=["demo"]))
     with app.app_context():
-        campaign = db.session.query(Campaign).one()
+        campaign = demo_campaign()
         assert "One More Agriproduct" in campaign.name and campaign.status == "published"
         assert (campaign.min_agri_products_per_session, campaign.max_products_per_session) == (1, 5)
         assert campaign.starts_at == datetime(2026, 11, 11, tzinfo=SHANGHAI) <= clock() < campaign.ends_at
@@ -90,7 +100,7 @@ def test_demo_twice_duplicates_nothing_and_its_logins_and_secrets_work(app, runn
         assert db.session.query(IngestKey).filter_by(key_id=key_id).one().secret == secret
         digest = token_digest(screen_path.removeprefix("/screen/"))
         screen = db.session.query(ScreenToken).filter_by(token_hash=digest).one()
-        assert screen.campaign_id == db.session.query(Campaign).one().id
+        assert screen.campaign_id == demo_campaign().id
     base = f"http://{app.config['HOST']}:{app.config['PORT']}"
     assert lines["Open"] == f"{base}/" and lines["Tally screen"] == base + screen_path
     for label, username in (("Commissioner login", commissioner.username), ("Streamer login", host.username),
@@ -109,9 +119,9 @@ def test_demo_on_a_later_day_extends_the_campaign_and_adds_sessions_for_now(app,
     clock.advance(days=20)
     last_line(runner.invoke(args=["demo"]))
     with app.app_context():
-        campaign = db.session.query(Campaign).one()
+        campaign = demo_campaign()
         assert campaign.ends_at == datetime(2026, 12, 15, tzinfo=SHANGHAI)
-        sessions = db.session.query(LiveSession).all()
+        sessions = db.session.query(LiveSession).filter_by(campaign_id=campaign.id).all()
         assert len(sessions) == 8 and len({s.starts_at for s in sessions}) == 8
         assert [s.starts_at.date() for s in sessions if s.starts_at <= clock() < s.ends_at] == [date(2026, 12, 1)]
 
@@ -130,4 +140,4 @@ def test_the_demo_campaign_starts_at_midnight_in_the_configured_zone(app, runner
     clock.current = datetime(2026, 11, 10, 17, 0, tzinfo=timezone.utc)  # 01:00 on 11 November in Shanghai
     last_line(runner.invoke(args=["demo"]))
     with app.app_context():
-        assert db.session.query(Campaign).one().starts_at == datetime(2026, 11, 10, 16, 0, tzinfo=timezone.utc)
+        assert demo_campaign().starts_at == datetime(2026, 11, 10, 16, 0, tzinfo=timezone.utc)

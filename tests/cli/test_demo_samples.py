@@ -13,6 +13,7 @@ from coordinator.models import (
     AuditEntry, Campaign, LiveSession, Pairing, Product, Sample, ShippingAddress, Streamer, User,
 )
 from coordinator.services import access, sample_board
+from coordinator.services.demo_data import CAMPAIGN_NAME
 from tests.cli.helpers import last_line
 
 
@@ -21,7 +22,7 @@ def _actor(username: str):
 
 
 def _late(app, username: str = "commissioner") -> list:
-    campaign = db.session.query(Campaign).one()
+    campaign = db.session.query(Campaign).filter_by(name=CAMPAIGN_NAME).one()
     return sample_board.campaign_samples(_actor(username), settings(app), campaign.id, late=True)
 
 
@@ -78,7 +79,7 @@ def test_most_hosts_have_an_address_and_the_one_without_shows_on_her_request(app
         assert all(a.recipient and a.phone.isdigit() and len(a.phone) == 11 and a.address[-1] != " " for a in addresses)
         assert all(any(a.address.startswith(p) for p in ("陕西", "江西", "贵州", "浙江", "上海", "甘肃", "广东", "新疆",
                                                           "重庆")) for a in addresses)
-        campaign = db.session.query(Campaign).one()
+        campaign = db.session.query(Campaign).filter_by(name=CAMPAIGN_NAME).one()
         lines = sample_board.campaign_samples(_actor("commissioner"), settings(app), campaign.id, status="requested")
         assert {line.streamer.handle: line.ship_to is None for line in lines} == {"nongjia_dajie": True,
                                                                                    "health_tea_lin": False}
