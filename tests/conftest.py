@@ -61,6 +61,21 @@ def postgres_url():
         databases.drop_postgres_database(url)
 
 
+@pytest.fixture(scope="session")
+def postgres_template():
+    """A migrated PostgreSQL database nothing connects to, for tests whose servers need a database of their own:
+    databases.clone_postgres_database copies it (CREATE DATABASE ... TEMPLATE, under a second) where migrating a
+    fresh one takes several."""
+    if not databases.postgres_reachable():
+        databases.unavailable("PostgreSQL is not reachable on 127.0.0.1:5432")
+    url = databases.create_postgres_database()
+    try:
+        databases.migrate(url)
+        yield url
+    finally:
+        databases.drop_postgres_database(url)
+
+
 @pytest.fixture(params=BACKENDS)
 def database_url(request, tmp_path):
     """A clean, migrated database on each backend."""

@@ -63,6 +63,17 @@ def create_postgres_database() -> str:
     return PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
 
 
+def clone_postgres_database(template_url: str) -> str:
+    """A new database of this run's own, a copy of the one at template_url (which nobody may be connected to)."""
+    name = f"lcc_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    template = template_url.rsplit("/", 1)[1]
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+    admin.dispose()
+    return PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+
+
 def drop_postgres_database(url: str) -> None:
     """Drop a database made by create_postgres_database, closing stray connections."""
     name = url.rsplit("/", 1)[1]

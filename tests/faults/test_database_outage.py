@@ -55,13 +55,13 @@ def assert_unavailable(response: requests.Response, problem: bool) -> None:
         assert "<html" in response.text.lower()
 
 
-def test_postgresql_connections_cut_under_load_503_then_recovers_counting_each_sale_once(sqlite_template):
+def test_postgresql_connections_cut_under_load_503_then_recovers_counting_each_sale_once(sqlite_template,
+                                                                                         postgres_template):
     if not databases.postgres_reachable():
         databases.unavailable("PostgreSQL is not reachable on 127.0.0.1:5432")
-    url = databases.create_postgres_database()
+    url = databases.clone_postgres_database(postgres_template)
     server = None
     try:
-        databases.migrate(url)
         demo = load_demo(url)
         server = ServerProcess(url).start()
         auth = {"Authorization": f"Bearer {demo.api_token}"}

@@ -18,16 +18,15 @@ from tests.servers import ServerProcess, load_demo
 
 
 @pytest.fixture
-def cluster():
+def cluster(postgres_template):
     if not databases.postgres_reachable():
         databases.unavailable("PostgreSQL is not reachable on 127.0.0.1:5432")
     if not shutil.which("redis-server"):
         databases.unavailable("redis-server is not installed")
-    url = databases.create_postgres_database()
+    url = databases.clone_postgres_database(postgres_template)
     redis_server = PrivateRedis()  # never the machine's shared Redis
     servers: list[ServerProcess] = []
     try:
-        databases.migrate(url)
         demo = load_demo(url)
         redis_server.start()
         queue = f"redis://127.0.0.1:{redis_server.port}/0"

@@ -36,14 +36,13 @@ def stored_totals(url: str) -> tuple[int, int]:
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
-def test_kill_9_loses_nothing_acknowledged_and_retries_count_once(backend, sqlite_template, tmp_path):
+def test_kill_9_loses_nothing_acknowledged_and_retries_count_once(backend, sqlite_template, tmp_path, request):
     if backend == "sqlite":
         url = databases.copy_sqlite(sqlite_template, tmp_path / "crash.sqlite3")
     else:
         if not databases.postgres_reachable():
             databases.unavailable("PostgreSQL is not reachable on 127.0.0.1:5432")
-        url = databases.create_postgres_database()
-        databases.migrate(url)
+        url = databases.clone_postgres_database(request.getfixturevalue("postgres_template"))
     try:
         demo = load_demo(url)
         key_id, secret, session_id, product_id = demo.key_id, demo.secret, demo.session_id, demo.product_id

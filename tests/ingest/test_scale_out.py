@@ -47,16 +47,15 @@ class PrivateRedis:
 
 
 @pytest.fixture(params=[ServerProcess, GeventServer], ids=["threading", "gevent"])
-def cluster(request, sqlite_template):
+def cluster(request, sqlite_template, postgres_template):
     if not databases.postgres_reachable():
         databases.unavailable("PostgreSQL is not reachable on 127.0.0.1:5432")
     if not shutil.which("redis-server"):
         databases.unavailable("redis-server is not installed")
-    url = databases.create_postgres_database()
+    url = databases.clone_postgres_database(postgres_template)
     redis_server = PrivateRedis()
     servers = []
     try:
-        databases.migrate(url)
         demo = load_demo(url)
         key, token = (demo.key_id, demo.secret), demo.api_token
         campaign_id, session_id, product_id = demo.campaign_id, demo.session_id, demo.product_id
