@@ -56,7 +56,14 @@ def _streamer(handle: str, manager_id: int) -> Streamer:
 
 
 def build() -> World:
-    """Make the world in the database and return its ids and credentials."""
+    """Make the world in the database and return its ids and credentials (built once a run for each clock and
+    configuration, then put back from a snapshot into each test's fresh database: tests/snapshots.py)."""
+    from tests import snapshots
+
+    return snapshots.cached("access world", _build)
+
+
+def _build() -> World:
     now = clock.now()
     users = {name: accounts.create_user(name, "commissioner", PASSWORD, is_admin=name == "admin", commit=False)
              for name in USERS if "host" not in name}

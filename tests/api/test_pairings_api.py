@@ -7,11 +7,10 @@ import pytest
 
 from coordinator.extensions import db
 from coordinator.models import Product
-from coordinator.services import demo
 from tests.api.test_foundation_api import assert_problem
 from tests.api.test_planning_api import DOUBLE_11, HOST
+from tests import snapshots
 from tests.factories import api_token, bearer
-from coordinator.edge import settings
 
 
 @pytest.fixture
@@ -19,7 +18,7 @@ def demo_campaign(app, clock):
     """The demo campaign (two weeks from 22 November), a commissioner token and the demo streamer's token."""
     clock.current = clock.current.replace(day=22)  # passion fruit's season ended on 15 November
     with app.app_context():
-        logins = demo.load(settings())
+        logins = snapshots.demo()
         from coordinator.models import User
 
         host = db.session.query(User).filter_by(username=logins.streamer[0]).one()

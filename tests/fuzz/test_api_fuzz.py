@@ -18,8 +18,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from coordinator.domain.ingest import signature_for
-from coordinator.edge import settings as app_settings
-from coordinator.services import demo
+from tests import snapshots
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "8"))
 CHECKS = [not_a_server_error, response_schema_conformance]
@@ -28,7 +27,7 @@ CHECKS = [not_a_server_error, response_schema_conformance]
 @pytest.fixture
 def demo_logins(app, clock):
     with app.app_context():
-        return demo.load(app_settings())
+        return snapshots.demo()
 
 
 def call(case, app, logins) -> None:

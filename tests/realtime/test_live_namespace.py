@@ -5,16 +5,16 @@ import pytest
 
 from coordinator.extensions import db, socketio
 from coordinator.models import User
-from coordinator.services import demo, screen_links
+from coordinator.services import screen_links
+from tests import snapshots
 from tests.factories import api_token
-from coordinator.edge import settings
 
 
 @pytest.fixture
 def demo_logins(app, clock):
     clock.current = clock.current.replace(day=22)
     with app.app_context():
-        logins = demo.load(settings())
+        logins = snapshots.demo()
         host = db.session.query(User).filter_by(username=logins.streamer[0]).one()
         return logins, api_token(host), host.streamer_id
 

@@ -8,14 +8,15 @@ from icalendar import Calendar
 
 from coordinator.extensions import db
 from coordinator.models import Streamer, User
-from coordinator.services import demo, ical
+from coordinator.services import ical
 from coordinator.edge import settings
+from tests import snapshots
 
 
 def _demo(app, client, clock):
     clock.current = clock.current.replace(day=22)
     with app.app_context():
-        logins = demo.load(settings())
+        logins = snapshots.demo()
     admin = {"Authorization": f"Bearer {logins.api_token}"}
     pairings = client.post(f"/api/v1/campaigns/{logins.campaign_id}/pairings/auto", headers=admin).get_json()
     for pairing in pairings["pairings"]:

@@ -7,15 +7,14 @@ import pytest
 
 from coordinator.extensions import db
 from coordinator.models import Pairing, User
-from coordinator.services import demo
-from coordinator.edge import settings
+from tests import snapshots
 
 
 @pytest.fixture
 def logins(app, clock):
     clock.current = clock.current.replace(day=22)
     with app.app_context():
-        return demo.load(settings())
+        return snapshots.demo()
 
 
 def login(app, username, password):
