@@ -19,7 +19,7 @@ from coordinator.models import (
 )
 from coordinator.services import access, accounts, channels, keys, screen_links
 from coordinator.services import demo_data as data
-from coordinator.services import demo_results, demo_samples
+from coordinator.services import demo_reconcile, demo_results, demo_samples
 
 
 @dataclass
@@ -186,7 +186,8 @@ def load(settings: Settings) -> DemoLogins:
     _load_sessions(settings, campaign, streamers, products)
     db.session.commit()
     demo_samples.load(settings, campaign, commissioner, partner)
-    finished = demo_results.load(settings, commissioner)  # its campaign and key: what a reconciliation starts from
+    finished = demo_results.load(settings, commissioner)
+    demo_reconcile.load(settings, commissioner, finished)
     actor = access.actor_for(commissioner)
     key, secret = keys.create_ingest_key(actor, "Demo sales platform")
     _row, screen = screen_links.create_screen_token(actor, campaign.id, "Demo war-room screen")

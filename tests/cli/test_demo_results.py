@@ -130,3 +130,18 @@ def test_its_results_page_shows_the_report(app, runner, client, clock):
     assert page.status_code == 200
     text = page.get_data(as_text=True)
     assert all(word in text for word in ("2025双十一助农", "普安县", "伽师瓜", "头部主播薇姐"))
+
+
+def test_its_reconciliation_lists_each_kind_of_difference_and_is_made_once(app, runner, clock):
+    from coordinator.models import Reconciliation, ReconciliationRow
+
+    last_line(runner.invoke(args=["demo"]))
+    last_line(runner.invoke(args=["demo"]))
+    with app.app_context():
+        campaign = _finished()
+        (rec,) = db.session.query(Reconciliation).filter_by(campaign_id=campaign.id).all()
+        kinds = dict(db.session.query(ReconciliationRow.kind, func.count()).filter_by(
+            reconciliation_id=rec.id).group_by(ReconciliationRow.kind).all())
+        assert kinds == {"matched": rec.matched, "different": 2, "missing_here": 4, "missing_there": 3,
+                         "unknown": 1}
+        assert rec.matched + 2 + 3 == db.session.query(SaleEvent).filter_by(campaign_id=campaign.id).count()

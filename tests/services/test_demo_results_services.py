@@ -20,3 +20,17 @@ def test_the_finished_campaign_loads_once_in_the_injected_zone(env, settings):
     assert (again.campaign_id, again.accepted) == (campaign.id, 0) and again.key_id.startswith("ik_")
     assert db.session.query(SaleEvent).filter_by(campaign_id=campaign.id, ingest_key_id=again.key_row_id).count() \
         == sold > 0
+
+
+def test_the_finished_campaign_is_reconciled_once_against_its_platform_export(env, settings):
+    from coordinator.models import Reconciliation
+    from coordinator.services import demo_reconcile
+
+    logins = demo.load(settings)
+    rec = db.session.query(Reconciliation).filter_by(campaign_id=logins.finished_campaign_id).one()
+    assert (rec.missing_here, rec.missing_there, rec.different, rec.unknown, rec.invalid) == (4, 3, 2, 1, 0)
+    assert rec.matched == rec.rows - 4 - 2 - 1 and rec.applied_at is None  # closed: nothing can be applied
+    commissioner = db.session.query(User).filter_by(username="commissioner").one()
+    finished = demo_results.load(settings, commissioner)
+    assert demo_reconcile.load(settings, commissioner, finished).id == rec.id
+    assert db.session.query(Reconciliation).count() == 2  # the access world's own and this one
