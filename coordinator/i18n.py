@@ -83,6 +83,16 @@ SAMPLE_STATUS_NAMES = {"requested": _l("Requested"), "approved": _l("Approved"),
                        "received": _l("Received"), "rejected": _l("Rejected"), "cancelled": _l("Cancelled")}
 
 
+# Campaign and session states, looked up once per label (a results page shows thousands of session badges).
+STATUS_NAMES = {"draft": _l("Draft"), "published": _l("Published"), "live": _l("Live"), "closed": _l("Closed"),
+                "scheduled": _l("Scheduled"), "ended": _l("Ended"), "cancelled": _l("Cancelled")}
+
+
+def status_name(code: str) -> str:
+    """A campaign's or session's state in the page's language."""
+    return str(STATUS_NAMES.get(code, code))
+
+
 def sample_status_name(code: str) -> str:
     """A sample's state in the page's language."""
     return str(SAMPLE_STATUS_NAMES.get(code, code))

@@ -19,7 +19,7 @@ def init_app(app: Flask) -> None:
 
     from coordinator.domain.portal import picture_path
     from coordinator.i18n import (
-        carrier_name, category_name, channel_kind_name, event_name, platform_name, sample_status_name,
+        carrier_name, category_name, channel_kind_name, event_name, platform_name, sample_status_name, status_name,
     )
 
     app.jinja_env.globals["get_locale"] = get_locale
@@ -28,6 +28,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["event_name"] = event_name
     app.jinja_env.filters["channel_kind"] = channel_kind_name
     app.jinja_env.filters["sample_status"] = sample_status_name
+    app.jinja_env.filters["status_name"] = status_name
     app.jinja_env.filters["carrier"] = carrier_name
     # Audit values as people typed them (Chinese names readable, not \uXXXX); autoescaped like any text.
     app.jinja_env.filters["plain_json"] = lambda value: json.dumps(value, ensure_ascii=False)
