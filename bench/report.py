@@ -33,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import create_engine, event, text  # noqa: E402
 
+from bench.samples_import import drop  # noqa: E402
 from config import TestingConfig  # noqa: E402
 
 PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -69,19 +70,6 @@ def database(backend: str, tmp: Path) -> str:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     engine.dispose()
     return PG_ADMIN.rsplit("/", 1)[0] + "/" + name
-
-
-def drop(url: str) -> None:
-    """Drop a PostgreSQL database made by database() (a SQLite file goes with its temp dir)."""
-    if not url.startswith("postgresql"):
-        return
-    name = url.rsplit("/", 1)[1]
-    engine = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        connection.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"),
-                           {"n": name})
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-    engine.dispose()
 
 
 def make_app(url: str):

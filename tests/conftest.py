@@ -48,9 +48,8 @@ def sqlite_template(tmp_path_factory):
     return path
 
 
-@pytest.fixture(scope="session")
-def postgres_url():
-    """One migrated PostgreSQL database per run, dropped at the end."""
+def _migrated_postgres():
+    """A fresh migrated PostgreSQL database for the run, dropped at its end."""
     if not databases.postgres_reachable():
         databases.unavailable("PostgreSQL is not reachable on 127.0.0.1:5432")
     url = databases.create_postgres_database()
@@ -59,6 +58,12 @@ def postgres_url():
         yield url
     finally:
         databases.drop_postgres_database(url)
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """One migrated PostgreSQL database per run, dropped at the end."""
+    yield from _migrated_postgres()
 
 
 @pytest.fixture(scope="session")
@@ -66,14 +71,7 @@ def postgres_template():
     """A migrated PostgreSQL database nothing connects to, for tests whose servers need a database of their own:
     databases.clone_postgres_database copies it (CREATE DATABASE ... TEMPLATE, under a second) where migrating a
     fresh one takes several."""
-    if not databases.postgres_reachable():
-        databases.unavailable("PostgreSQL is not reachable on 127.0.0.1:5432")
-    url = databases.create_postgres_database()
-    try:
-        databases.migrate(url)
-        yield url
-    finally:
-        databases.drop_postgres_database(url)
+    yield from _migrated_postgres()
 
 
 @pytest.fixture(params=BACKENDS)

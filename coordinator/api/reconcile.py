@@ -22,15 +22,13 @@ from coordinator.api.spec import api_spec
 from coordinator.domain.errors import FieldError, InvalidInput, MalformedInput
 from coordinator.domain.reconcile import RowKind
 from coordinator.edge import done, download_response, settings
-from coordinator.extensions import db
-from coordinator.models import IngestKey, Reconciliation, ReconciliationRow
+from coordinator.models import Reconciliation, ReconciliationRow
 from coordinator.services import reconcile, reconcile_apply, reconcile_diff
 
 
 def reconciliation_body(rec: Reconciliation) -> dict:
     """A reconciliation's summary as JSON."""
-    key = db.session.get(IngestKey, rec.ingest_key_id)
-    return {"id": rec.id, "campaign_id": rec.campaign_id, "ingest_key_id": key.key_id, "filename": rec.filename,
+    return {"id": rec.id, "campaign_id": rec.campaign_id, "ingest_key_id": reconcile.key_id_of(rec), "filename": rec.filename,
             "created_at": rec.created_at.isoformat(), "mapping": rec.mapping,
             "summary": {name: getattr(rec, name) for name in ("rows", *ALL_KINDS)},
             "applied_at": rec.applied_at.isoformat() if rec.applied_at else None, "accepted": rec.accepted,

@@ -42,6 +42,11 @@ def key_for_campaign(key_id: str, campaign_id: int) -> IngestKey:
     return key
 
 
+def key_id_of(rec: Reconciliation) -> str:
+    """The KEY_ID of the ingest key whose orders a reconciliation compared."""
+    return db.session.get(IngestKey, rec.ingest_key_id).key_id
+
+
 def remembered_mapping(key: IngestKey) -> dict[str, str]:
     """The column mapping last used with the key's exports ({} before the first)."""
     row = db.session.get(ReconcileMapping, key.id)

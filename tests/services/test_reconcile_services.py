@@ -34,6 +34,7 @@ def test_an_upload_reads_local_times_in_the_injected_zone_and_remembers_the_mapp
     assert row.occurred_at == datetime(2026, 11, 12, 1, tzinfo=timezone.utc)  # 20:00 in New York
     key = reconcile.key_for_campaign(env.key_id, env.ids["C"])
     assert reconcile.remembered_mapping(key)["occurred_at"] == "occurred_at"
+    assert reconcile.key_id_of(rec) == env.key_id
     assert [r.id for r in reconcile.campaign_reconciliations(owner, env.ids["C"])][0] == rec.id
 
 
