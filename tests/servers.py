@@ -131,6 +131,14 @@ class Demo:
 
 
 def load_demo(database_url: str) -> Demo:
+    """The demo on a freshly migrated database (loaded by `flask demo` once per process, then copied) and what a
+    sale needs."""
+    from tests.demo_copies import demo_on
+
+    return demo_on(database_url, _run_demo)
+
+
+def _run_demo(database_url: str) -> Demo:
     """Run the real `flask demo` against a migrated database and read back what a sale needs."""
     env = {**os.environ, "DATABASE_URL": database_url, "SCHEDULER_MODE": "off"}
     lines = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "demo"], cwd=ROOT, env=env, check=True,

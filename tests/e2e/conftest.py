@@ -1,16 +1,13 @@
 """A real server and headless Chromium for browser tests."""
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from tests import databases
-from tests.servers import ROOT, ServerProcess
+from tests.servers import ROOT, ServerProcess, load_demo
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
@@ -36,9 +33,7 @@ def demo_server(sqlite_template, tmp_path_factory):
     """`python wsgi.py` on a migrated SQLite file with the demo loaded."""
     path = tmp_path_factory.mktemp("e2e") / "e2e.sqlite3"
     url = databases.copy_sqlite(sqlite_template, path)
-    env = {**os.environ, "DATABASE_URL": url, "SCHEDULER_MODE": "off"}
-    subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "demo"], cwd=ROOT, env=env, check=True,
-                   capture_output=True, timeout=60)
+    load_demo(url)
     server = ServerProcess(url).start()
     yield server
     server.stop()
