@@ -10,7 +10,9 @@ from coordinator.domain.cells import to_int, yuan_to_fen
 WHOLE = "expected a whole number"
 YUAN = "expected an amount in yuan, e.g. 5.80"
 # Each hostile value is refused in well under this; before the patterns, 1e999999 alone took 26 s.
-FAST_S = 0.01
+# This thread's CPU time, not the wall clock: other processes on a loaded machine must not fail the test, while
+# a pathological parse (an int of a billion digits) costs seconds of CPU.
+FAST_S = 0.05
 
 
 @pytest.mark.parametrize("typed,number", [
@@ -29,11 +31,11 @@ def test_whole_numbers_as_people_type_them(typed, number):
     float("-inf"), float("nan"), 1e300, 1e15, 12.5, 10**15, -(10**30), pytest.param(10**5000, id="10**5000"),
 ])
 def test_anything_else_is_not_a_whole_number_and_is_refused_fast(typed):
-    started = time.perf_counter()
+    started = time.thread_time()
     with pytest.raises(ValueError) as refused:
         to_int(typed)
     assert str(refused.value) == WHOLE
-    assert time.perf_counter() - started < FAST_S
+    assert time.thread_time() - started < FAST_S
 
 
 @pytest.mark.parametrize("typed,fen", [
@@ -49,11 +51,11 @@ def test_amounts_in_yuan_as_people_type_them(typed, fen):
     "9" * 16, pytest.param("1" * 5000, id="5000 ones"), "١٢", True, float("inf"), float("nan"), 1e300, 10**15,
 ])
 def test_anything_else_is_not_an_amount_and_is_refused_fast(typed):
-    started = time.perf_counter()
+    started = time.thread_time()
     with pytest.raises(ValueError) as refused:
         yuan_to_fen(typed)
     assert str(refused.value) == YUAN
-    assert time.perf_counter() - started < FAST_S
+    assert time.thread_time() - started < FAST_S
 
 
 @pytest.mark.parametrize("typed", ["5.805", "0.001", 0.1 + 0.2, "5." + "1" * 30])
