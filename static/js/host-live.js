@@ -9,7 +9,18 @@
   JSON.parse(root.dataset.units).forEach(function (row) { baseUnits[row.product_id] = row.units; });
   var money = new Intl.NumberFormat("zh-CN", { style: "currency", currency: "CNY" });
   var indicator = document.getElementById("live-indicator");
-  var lang = document.documentElement.lang === "en";
+  var everSubscribed = false;
+  var reconnectedTimer = null;
+
+  // The indicator says what the figures are: "connecting" (first load), "live", "reconnecting" (the socket dropped),
+  // "offline" (the phone lost its network: the figures are frozen until it is back). After a reconnection it says
+  // "Reconnected" for a while, once the fresh snapshot is on the page, then "Live" again.
+  function setState(state, text) {
+    clearTimeout(reconnectedTimer);
+    indicator.dataset.state = state;
+    indicator.textContent = text || indicator.dataset[state];
+  }
+  function lost() { setState(navigator.onLine === false ? "offline" : "reconnecting"); }
 
   function render(snapshot) {
     if (snapshot.scope !== "session" || snapshot.id !== sessionId || snapshot.seq < seq) { return; }
@@ -36,14 +47,38 @@
   }
 
   var socket = window.lccLive || io("/live", { transports: ["websocket", "polling"] });
-  socket.on("connect", function () {
+  // Every (re)connection subscribes again: the answer is a full snapshot, which covers the sales made while the page
+  // was away (seq only grows, so a push that overtook the answer is newer and stays).
+  function subscribe() {
     socket.emit("subscribe", { session_id: sessionId }, function (ack) {
-      indicator.dataset.state = ack && ack.ok ? "live" : "offline";
-      indicator.textContent = ack && ack.ok ? (lang ? "Live" : "实时") : (lang ? "Offline" : "离线");
-      if (ack && ack.ok) { render(ack.snapshot); showStatus(ack.status); }
+      if (!(ack && ack.ok)) { setState("offline", indicator.dataset.refused); return; }
+      render(ack.snapshot);
+      showStatus(ack.status);
+      if (everSubscribed) {
+        setState("live", indicator.dataset.reconnected);
+        reconnectedTimer = setTimeout(function () { indicator.textContent = indicator.dataset.live; }, 10000);
+      } else {
+        setState("live");
+      }
+      everSubscribed = true;
     });
+  }
+  socket.on("connect", subscribe);
+  if (socket.connected) { subscribe(); }  // portal.js's connection may be up already
+  socket.on("disconnect", lost);
+  socket.on("connect_error", lost);
+  // The phone knows at once when its network goes; the socket's heartbeat would take up to 45 s to notice. Drop the
+  // dead connection now (the client keeps retrying), and retry at once when the network is back.
+  window.addEventListener("offline", function () {
+    setState("offline");
+    if (socket.io.engine) { socket.io.engine.close(); }
   });
-  socket.on("disconnect", function () { indicator.dataset.state = "offline"; indicator.textContent = lang ? "Reconnecting…" : "正在重连…"; });
+  window.addEventListener("online", function () {
+    if (socket.connected) { return; }
+    setState("reconnecting");
+    socket.disconnect();
+    socket.connect();
+  });
   socket.on("tally", render);
   // The session goes live (or ends) while the page is open: the badge follows without a reload.
   socket.on("session_status", function (event) { if (event.session_id === sessionId) { showStatus(event.status); } });

@@ -15,7 +15,19 @@
 
   function $(id) { return document.getElementById(id); }
   function key(s) { return s.scope + ":" + s.id; }
-  function setConn(state) { var el = $("conn"); el.dataset.state = state; el.textContent = root.dataset[state === "connecting" ? "waiting" : state]; }
+  var everConnected = false;
+  var reconnectedTimer = null;
+  // The pill says what the screen is showing: "connecting" (first load), "live", "reconnecting" (the socket dropped),
+  // "offline" (the browser lost its network: the figures are frozen until it is back). After a reconnection it says
+  // "Reconnected" for a while, once the fresh snapshot is on screen, then "Live" again.
+  function setConn(state, text) {
+    var el = $("conn");
+    clearTimeout(reconnectedTimer);
+    el.dataset.state = state;
+    el.textContent = text || root.dataset[state === "connecting" ? "waiting" : state];
+    if (state !== "live") { root.dataset.synced = "false"; }
+  }
+  function lost() { setConn(navigator.onLine === false ? "offline" : everConnected ? "reconnecting" : "connecting"); }
 
   function fill(listId, rows, nameKey, valueOf) {
     var list = $(listId);
@@ -79,19 +91,43 @@
     var scope = scopes[current];
     var payload = scope.scope === "campaign" ? { campaign_id: scope.id } : { session_id: scope.id };
     socket.emit("subscribe", payload, function (ack) {
-      if (ack && ack.ok) { held[key(scope)] = undefined; render(ack.snapshot); refreshSeries(true); }
+      // The answer is a full snapshot: it replaces whatever pushes were missed while the screen was away (seq only
+      // grows, so a push that overtook this answer is newer and stays).
+      if (ack && ack.ok) { render(ack.snapshot); refreshSeries(true); root.dataset.synced = "true"; }
     });
   }
 
   var socket = io("/live", { auth: { token: token }, transports: ["websocket", "polling"] });
-  socket.on("connect", function () { setConn("live"); subscribe(); });
-  socket.on("disconnect", function () { setConn("offline"); });
+  socket.on("connect", function () {
+    if (everConnected) {
+      setConn("live", root.dataset.reconnected);
+      reconnectedTimer = setTimeout(function () { $("conn").textContent = root.dataset.live; }, 10000);
+    } else {
+      setConn("live");
+    }
+    everConnected = true;
+    subscribe();
+  });
+  socket.on("disconnect", lost);
   // The server cut the connection: its link or login no longer holds (revoked, signed out, taken off the team).
   // Reloading shows why: the login page, or "no such screen". A restart or a lost network reconnects by itself.
   socket.on("disconnect", function (reason) {
     if (reason === "io server disconnect") { setTimeout(function () { window.location.reload(); }, 500); }
   });
-  socket.on("connect_error", function () { setConn("offline"); });
+  socket.on("connect_error", lost);
+  // The browser knows at once when its network goes; the socket's heartbeat would take up to 45 s to notice. Drop
+  // the dead connection now (the client keeps retrying), and retry at once when the network is back, rather than
+  // waiting out the retry delay.
+  window.addEventListener("offline", function () {
+    setConn("offline");
+    if (socket.io.engine) { socket.io.engine.close(); }
+  });
+  window.addEventListener("online", function () {
+    if (socket.connected) { return; }
+    setConn("reconnecting");
+    socket.disconnect();
+    socket.connect();
+  });
   socket.on("tally", render);
   // Closed: the totals on the wall are final.
   socket.on("campaign_status", function (event) {
