@@ -82,6 +82,19 @@ class Config:
     # 2 MiB is the contract's ingest limit; other bodies are far smaller.
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
 
+    # Responses are compressed (Flask-Compress; static files by coordinator.assets, once each) when the client
+    # accepts br or gzip, the type is listed and the body is at least COMPRESS_MIN_SIZE bytes: below that the
+    # header costs about what it saves. Spreadsheets, PNGs and PDFs are compressed already and are not listed.
+    COMPRESS_ALGORITHM = "br, gzip"
+    COMPRESS_ALGORITHM_STREAMING = "br, deflate"  # a streamed body (none today); Flask-Compress streams no gzip
+    COMPRESS_LEVEL = _env_int("COMPRESS_LEVEL", 6)  # gzip, 1-9
+    COMPRESS_BR_LEVEL = _env_int("COMPRESS_BR_LEVEL", 4)  # brotli, 0-11: 4 is quick and beats gzip 6 on our pages
+    COMPRESS_MIN_SIZE = _env_int("COMPRESS_MIN_SIZE", 500)
+    COMPRESS_MIMETYPES = [
+        "text/html", "text/css", "text/javascript", "application/javascript", "text/plain", "text/csv",
+        "text/calendar", "application/json", "application/problem+json", "image/svg+xml", "application/xml",
+    ]
+
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "0") == "1"

@@ -13,7 +13,9 @@ ROOT = Path(__file__).resolve().parent.parent
 def create_app(config: Any = None) -> Flask:
     """Build an application from a config class, object or mapping (default: the environment)."""
     from config import Config, check_config
-    from coordinator import api, cli, database, edge, errors, i18n, jobs, realtime, security, views
+    from coordinator import (
+        api, assets, cli, compression, database, edge, errors, i18n, jobs, realtime, security, views,
+    )
     from coordinator.extensions import babel, csrf, db, login_manager, migrate, socketio
 
     app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"),
@@ -57,6 +59,8 @@ def create_app(config: Any = None) -> Flask:
 
     errors.init_app(app)
     security.init_app(app)
+    compression.init_app(app)
+    assets.init_app(app)
     views.init_app(app)
     api.init_app(app)
     realtime.init_app(app)

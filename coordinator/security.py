@@ -78,11 +78,14 @@ def ensure_secret_key(app: Flask) -> None:
 
 
 def add_security_headers(response: Response) -> Response:
-    """Headers that keep pages from being framed, sniffed or fed foreign scripts."""
+    """Headers that keep pages from being framed, sniffed, fed foreign scripts or cached."""
     response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")
+    # Pages and API answers belong to whoever is logged in, or to a capability link (a screen): no browser or proxy
+    # may keep them. Static files (coordinator.assets) and views with caching of their own set their header.
+    response.headers.setdefault("Cache-Control", "no-store")
     return response
 
 

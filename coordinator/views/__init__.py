@@ -17,6 +17,7 @@ def init_app(app: Flask) -> None:
 
     from flask_babel import get_locale
 
+    from coordinator.assets import static_url
     from coordinator.domain.portal import picture_path
     from coordinator.i18n import (
         carrier_name, category_name, channel_kind_name, event_name, platform_name, sample_status_name, status_name,
@@ -32,7 +33,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["carrier"] = carrier_name
     # Audit values as people typed them (Chinese names readable, not \uXXXX); autoescaped like any text.
     app.jinja_env.filters["plain_json"] = lambda value: json.dumps(value, ensure_ascii=False)
-    app.jinja_env.filters["picture"] = lambda product: picture_path(product.category, product.image_url)
+    # The drawings are static files: their URL carries the content hash like every url_for("static").
+    app.jinja_env.filters["picture"] = lambda product: static_url(picture_path(product.category, product.image_url))
     app.register_blueprint(auth.bp)
     app.register_blueprint(main.bp)
     app.register_blueprint(account.bp)
