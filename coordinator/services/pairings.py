@@ -13,7 +13,7 @@ from coordinator.domain.errors import Conflict, FieldError, InvalidInput, NotFou
 from coordinator.domain.events import Outcome, PairingChanged, PairingsRerun
 from coordinator.domain.settings import Settings
 from coordinator.extensions import db
-from coordinator.models import Campaign, CampaignProduct, CampaignStreamer, County, Pairing, Product, Streamer
+from coordinator.models import Campaign, CampaignProduct, CampaignStreamer, County, Pairing, Product
 from coordinator.services import access, audit, enrolment, outbox, samples
 from coordinator.services.campaigns import changeable, open_campaign
 
@@ -195,27 +195,3 @@ def streamer_pairings(actor: Actor) -> list[tuple[Pairing, Product, Campaign]]:
         .join(Campaign, Campaign.id == Pairing.campaign_id).where(Pairing.streamer_id == actor.streamer_id)
         .order_by(Campaign.starts_at.desc(), Pairing.status, Product.name)).all()
     return [tuple(row) for row in rows]
-
-
-@dataclass
-class Board:
-    """What the pairing board shows the actor: streamers by products, the pairing in each cell, what it may do."""
-
-    campaign: Campaign
-    streamers: list[Streamer]
-    products: list[Product]
-    cells: dict[tuple[int, int], Pairing]
-    may_change: bool
-    everything: bool  # the team's board; a county partner's shows only their own products
-
-
-def board(actor: Actor, campaign_id: int) -> Board:
-    """The board: the team sees every pairing, a county partner the columns of their own products."""
-    campaign, facts = access.campaign_for(actor, "campaign.read_part", campaign_id)
-    cells = {(p.streamer_id, p.product_id): p for p in campaign_pairings(actor, campaign.id)}
-    everything = access.allowed(actor, "campaign.read", facts)
-    products = enrolment.campaign_products(campaign.id, None if everything else actor.county_ids)
-    streamers = enrolment.campaign_streamers(campaign.id)
-    if not everything:
-        streamers = [s for s in streamers if any(key[0] == s.id for key in cells)]
-    return Board(campaign, streamers, products, cells, access.allowed(actor, "campaign.change", facts), everything)

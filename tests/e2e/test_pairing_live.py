@@ -24,7 +24,7 @@ def test_decline_on_a_phone_shows_live_on_the_board_and_stays_out_of_reruns(brow
     board.wait_for_load_state()
     board.wait_for_selector("#live-indicator[data-state=live]")
     screenshot(board, "pairing-board-after-run")
-    declined = board.locator("td.cell[data-status=declined]")
+    declined = board.locator("#pairing-board td .pair-declined")
     earlier = declined.count()  # the demo's hosts declined some pairings already
 
     phone, host = log_in(browser, demo_server, STREAMER_USER, {"width": 360, "height": 740})

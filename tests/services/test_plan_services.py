@@ -10,7 +10,7 @@ from coordinator.domain.errors import Conflict, PermissionDenied
 from coordinator.domain.events import PairingChanged, PairingsRerun, SessionStatusChanged, SessionTimesChanged
 from coordinator.extensions import db
 from coordinator.models import Campaign, LiveSession, Pairing
-from coordinator.services import autoplan, briefs, calendar, live, pairings, session_clock, sessions, tallies
+from coordinator.services import autoplan, briefs, calendar, live, pairing_board, pairings, session_clock, sessions, tallies
 from tests.services.conftest import actor
 
 
@@ -34,7 +34,7 @@ def test_pairings_run_by_the_team_and_answered_by_the_host(env, settings):
         pairings.respond(owner, settings, env.ids["P_host"], True)
     assert {p.product_id for p in pairings.campaign_pairings(partner, env.ids["C"])} <= {env.ids["PB1"], env.ids["PB2"]}
     assert [row[0].id for row in pairings.streamer_pairings(host)][:1] != []
-    board = pairings.board(partner, env.ids["C"])
+    board = pairing_board.board(partner, env.ids["C"])
     assert not board.everything and {p.id for p in board.products} == {env.ids["PB1"], env.ids["PB2"]}
     pairings.remove(owner, added.value.id)
     assert db.session.get(Pairing, added.value.id) is None
