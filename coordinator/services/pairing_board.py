@@ -75,7 +75,8 @@ def board(actor: Actor, campaign_id: int, query: BoardQuery | None = None) -> Bo
         # Only the cells in view are read: a 500 by 100 campaign's other 4,900 cells stay in the database.
         cells = {(p.streamer_id, p.product_id): p for p in db.session.scalars(select(Pairing).where(
             Pairing.campaign_id == campaign.id, access.pairings_clause(actor, facts),
-            Pairing.streamer_id.in_([s.id for s in page_hosts]), Pairing.product_id.in_([p.id for p in page_products])))}
+            Pairing.streamer_id.in_([s.id for s in page_hosts]),
+            Pairing.product_id.in_([p.id for p in page_products])))}
     return Board(campaign, page_hosts, page_products, cells, access.allowed(actor, "campaign.change", facts),
                  everything, query, hosts, columns, _totals(actor, facts, campaign.id),
                  sorted(county_names.items(), key=lambda item: item[1]), categories, enrolled)

@@ -29,7 +29,8 @@ def _labels() -> dict[str, str]:
 def _detail(campaign_id: int, view: BoardQuery, opened: int) -> dict:
     """What the opened cell's panel needs, on the board and alone (the board script shows it in a dialog)."""
     cell = boards.cell(actor(), campaign_id, opened)
-    return {"cell": cell, "view": view.args(), "labels": _labels(), "close_url": _board_url(campaign_id, view, f"at-{opened}"),
+    return {"cell": cell, "view": view.args(), "labels": _labels(),
+            "close_url": _board_url(campaign_id, view, f"at-{opened}"),
             "campaign_id": campaign_id}
 
 
@@ -49,7 +50,8 @@ def pairing_board(campaign_id: int):
                            products=board.products, cells=board.cells, counties=counties, action_form=EmptyForm(),
                            in_season=catalog.is_in_season_today, window_start=board.campaign.starts_at.date(),
                            late_samples=sample_rows.late_count(actor(), settings(), board.campaign, board.everything),
-                           lead_days=settings().sample_lead_days, **({"view": view.args(), "labels": _labels()} | detail))
+                           lead_days=settings().sample_lead_days,
+                           **({"view": view.args(), "labels": _labels()} | detail))
 
 
 @bp.post("/campaigns/<int:campaign_id>/pairings/run")

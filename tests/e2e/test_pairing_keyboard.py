@@ -13,7 +13,8 @@ SCREENS = {1920: {"width": 1920, "height": 1080}, 360: {"width": 360, "height": 
 LANGUAGES = {"zh": ("zh-CN", "zh_Hans"), "en": ("en-US", "en")}
 FOCUSED = "document.activeElement"
 WIDE = """[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
-    .slice(0, 6).map(e => e.tagName + '#' + e.id + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))"""
+    .slice(0, 6).map(e => e.tagName + '#' + e.id + '.' + e.className + ' ' +
+                          Math.round(e.getBoundingClientRect().right))"""
 
 
 def log_in(browser, server, lang: str, viewport: dict, **options):
@@ -140,4 +141,20 @@ def test_board_and_calendar_pass_axe(browser, planning_server, screenshot, name,
         screenshot(page, f"{name}-dialog-{lang}-{width}")
         found = violations(page)
         assert not found, describe(found)
+    context.close()
+
+
+def test_the_board_without_a_script_reads_filters_opens_and_locks(browser, planning_server):
+    context, page = log_in(browser, planning_server, "en", {"width": 1400, "height": 900}, java_script_enabled=False)
+    page.goto(planning_server.url + "/campaigns/1/pairings?category=fruit")
+    assert page.locator("#board-counts").inner_text().startswith("Hosts 1–")
+    proposed = page.locator("#pairing-board td button.pair-proposed, #pairing-board td button.pair-accepted").first
+    opened = proposed.get_attribute("value")
+    proposed.click()  # a plain GET form: the page comes back with the cell's panel
+    page.wait_for_load_state()
+    assert f"open={opened}" in page.url and "category=fruit" in page.url
+    page.locator("#pairing-detail button", has_text="Lock").click()
+    page.wait_for_load_state()
+    assert "category=fruit" in page.url
+    assert page.locator(f"#pairing-board td button[value='{opened}']").get_attribute("class") == "pair pair-locked"
     context.close()

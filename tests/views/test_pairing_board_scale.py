@@ -87,7 +87,8 @@ def test_the_first_page_of_a_500_by_100_board_weighs_under_300_kb_gzipped(nation
         assert answer.status_code == 200, url
         weights[url] = _gzipped(answer)[1]
         answer.close()
-    print(f"\nboard 500x100 in {took:.2f} s: HTML {raw} B raw, {packed} B gzipped; assets gzipped {sum(weights.values())} B {weights}")
+    print(f"\nboard 500x100 in {took:.2f} s: HTML {raw} B raw, {packed} B gzipped; "
+          f"assets gzipped {sum(weights.values())} B {weights}")
     assert packed + sum(weights.values()) <= BUDGET
     assert _rows(page) == [f"主播{n:03d}" for n in range(50)]  # the first page of hosts, in handle order
     assert "Hosts 1–50 of 500" in page and "products 1–20 of 100" in page

@@ -68,7 +68,8 @@ def test_a_cell_opens_without_a_script_and_its_actions_come_back_to_the_same_vie
     page = planner.get(board + "?category=fruit", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert 'form="board-open" name="open"' in page and '<template id="cell-proposed">' in page
     opened = int(re.search(r'name="open" value="(\d+)" class="pair pair-(?:proposed|accepted)"', page).group(1))
-    page = planner.get(f"{board}?category=fruit&open={opened}", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    page = planner.get(f"{board}?category=fruit&open={opened}",
+                       headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert 'id="pairing-detail"' in page and f"/pairings/{opened}/lock" in page
     assert '<input type="hidden" name="category" value="fruit">' in page  # the panel's forms keep the view
     part = planner.get(f"{board}?category=fruit&open={opened}&part=detail").get_data(as_text=True)
