@@ -181,7 +181,7 @@ def test_campaign_night(browser, night, screenshot):
     page.goto(f"{server.url}/campaigns/{campaign_id}/pairings")
     page.click("#run-pairing")
     page.wait_for_load_state()
-    expect(page.locator("td.cell[data-status=proposed]").first).to_be_visible()
+    expect(page.locator("#pairing-board td .pair-proposed").first).to_be_visible()
     screenshot(page, "campaign-night-4-pairing-run")
 
     # 2. A one-time login link for the host, opened on their phone.
@@ -204,7 +204,7 @@ def test_campaign_night(browser, night, screenshot):
     host.wait_for_load_state()
     expect(host.locator(".pairing-item[data-status=accepted]")).to_have_count(1)
     screenshot(host, "campaign-night-5-host-accepted-360")
-    expect(board.locator("td.cell[data-status=accepted]")).to_have_count(1, timeout=5_000)  # pushed, no reload
+    expect(board.locator("#pairing-board td .pair-accepted")).to_have_count(1, timeout=5_000)  # pushed, no reload
     expect(board.locator("#live-notice")).to_contain_text(product_name)
     screenshot(board, "campaign-night-6-board-live-answer")
 

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import pytest
 
 from coordinator import clock
-from coordinator.domain.errors import Conflict, PermissionDenied
+from coordinator.domain.errors import Conflict, NotFound, PermissionDenied
 from coordinator.domain.events import PairingChanged, PairingsRerun, SessionStatusChanged, SessionTimesChanged
 from coordinator.extensions import db
 from coordinator.models import Campaign, LiveSession, Pairing
@@ -36,6 +36,10 @@ def test_pairings_run_by_the_team_and_answered_by_the_host(env, settings):
     assert [row[0].id for row in pairings.streamer_pairings(host)][:1] != []
     board = pairing_board.board(partner, env.ids["C"])
     assert not board.everything and {p.id for p in board.products} == {env.ids["PB1"], env.ids["PB2"]}
+    opened = pairing_board.cell(owner, env.ids["C"], env.ids["P_host"])
+    assert (opened.streamer.id, opened.product.id) == (env.ids["S1"], env.ids["PA1"])
+    with pytest.raises(NotFound):  # another county's product: the partner cannot open its cell, even by id
+        pairing_board.cell(partner, env.ids["C"], env.ids["P_host"])
     pairings.remove(owner, added.value.id)
     assert db.session.get(Pairing, added.value.id) is None
 
