@@ -130,7 +130,7 @@ def test_a_login_link_sent_to_the_wrong_chat_is_revoked_from_a_phone(browser, de
     valid = page.locator("#login-links tr[data-state=valid]")
     assert valid.count() >= 1 and link not in page.content()
     before = valid.count()
-    valid.first.get_by_role("button", name="撤销").click()
+    valid.first.get_by_role("button", name="吊销").click()
     page.wait_for_load_state()
     assert "链接已撤销" in page.content() and page.locator("#login-links tr[data-state=valid]").count() == before - 1
     assert page.locator("#login-links tr[data-state=revoked]").count() >= 1
