@@ -11,7 +11,7 @@ from coordinator.domain.errors import NotAuthenticated, NotFound
 from coordinator.domain.ingest import minute_of
 from coordinator.extensions import db
 from coordinator.models import Campaign, LiveSession, Streamer, TallyMinute
-from coordinator.services import access
+from coordinator.services import access, tallies
 from coordinator.services.screen_links import screen_for_token
 
 SERIES_MINUTES = 60
@@ -24,6 +24,13 @@ def screen_campaign(token: str) -> Campaign:
     except NotAuthenticated as error:
         raise NotFound("There is no such screen.") from error
     return db.session.get(Campaign, row.campaign_id)
+
+
+def opening(token: str) -> tuple[Campaign, dict, list[dict]]:
+    """What a screen shows the moment it opens, before /live answers: its campaign, the campaign's snapshot and
+    series (on a weak line the socket's first snapshot can be seconds away; the wall should not read ¥0 meanwhile)."""
+    campaign = screen_campaign(token)
+    return campaign, tallies.read_snapshot("campaign", campaign.id), series("campaign", campaign.id)
 
 
 def scopes_for(token: str) -> list[dict]:

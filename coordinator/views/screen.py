@@ -11,7 +11,8 @@ bp = Blueprint("screen", __name__, url_prefix="/screen")
 @bp.get("/<token>")
 def show(token: str):
     """The screen page; it connects to /live with its own token and follows the tallies."""
-    return render_template("screen/screen.html", campaign=screens.screen_campaign(token), token=token,
+    campaign, snapshot, series_rows = screens.opening(token)
+    return render_template("screen/screen.html", campaign=campaign, snapshot=snapshot, series=series_rows, token=token,
                            rotate=request.args.get("rotate") == "sessions")
 
 

@@ -97,6 +97,13 @@
     });
   }
 
+  // The page came with the figures as they were when it was made: the chart and the clock start from them, and a
+  // push older than them is dropped. The socket's snapshot replaces them as soon as it is subscribed.
+  var opening = JSON.parse($("opening").textContent);
+  lastSeries = Date.now();
+  drawChart(opening.series);
+  render(opening.snapshot);
+
   var socket = io("/live", { auth: { token: token }, transports: ["websocket", "polling"] });
   socket.on("connect", function () {
     if (everConnected) {

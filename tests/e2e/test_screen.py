@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 from datetime import datetime, timezone
 
@@ -66,3 +67,26 @@ def test_unknown_screen_links_are_404_and_the_series_counts_a_sale_of_this_minut
     assert len(minutes) == 60 and sum(m["net_fen"] for m in minutes) == sum(m["net_fen"] for m in before) + 4_321
     current = next(m for m in minutes if m["minute"] == int(now.replace(second=0, microsecond=0).timestamp()))
     assert current["net_fen"] >= 4_321 and current["orders"] >= 1
+
+
+def test_the_screen_shows_the_figures_before_its_socket_answers(browser, screen_server, screenshot):
+    """On a weak line the socket can take seconds: the page itself carries the totals, leaderboards and chart."""
+    server, path = screen_server[:2]
+    page = browser.new_page(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
+    page.route("**/socket.io/**", lambda route: route.abort())  # the socket never gets through, polling
+    page.route_web_socket(re.compile(r"/socket\.io/"), lambda socket: socket.close())  # nor its websocket
+    page.goto(server.url + path)
+    before = yuan(page.inner_text("#net")), int(page.inner_text("#orders").replace(",", ""))
+    sell(server, *screen_server[2:], order_id="opening-1", amount_fen=100_000)  # whole yuan: the rounding stays put
+    page.reload()
+    expect(page.locator("#net")).to_have_text(f"¥{before[0] + 1000:,}")
+    assert int(page.inner_text("#orders").replace(",", "")) == before[1] + 1
+    assert page.locator("#by_streamer li").count() >= 1 and page.locator("#chart canvas").count() == 1
+    assert page.get_attribute("#conn", "data-state") != "live" and page.inner_text("#updated") != ""
+    screenshot(page, "screen-before-the-socket")
+    page.close()
+
+
+def yuan(text: str) -> int:
+    """The whole yuan a screen figure such as ¥1,234 shows."""
+    return int(text.replace("¥", "").replace(",", ""))

@@ -105,6 +105,8 @@ def test_keys_screens_and_what_a_screen_shows(env):
     with pytest.raises(NotFound):
         screens.series_for(token, "session", env.ids["SS_other"])
     assert len(screens.series("campaign", env.ids["C"])) == 60
+    campaign, snapshot, series = screens.opening(token)
+    assert (campaign.id, snapshot["scope"], snapshot["id"], len(series)) == (env.ids["C"], "campaign", env.ids["C"], 60)
     assert screen_links.revoke_screen_token(owner, row.id).events == [AccessChanged()]
     with pytest.raises(NotFound):
         screens.screen_campaign(token)
