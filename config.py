@@ -64,6 +64,11 @@ class Config:
     # "threading" (a thread per WebSocket; python wsgi.py or gunicorn --threads) or "gevent" (gunicorn -k gevent:
     # a greenlet per WebSocket, for a thousand screens and more). Set explicitly, never detected.
     SOCKETIO_ASYNC_MODE = os.environ.get("SOCKETIO_ASYNC_MODE", "threading")
+    # Engine.IO's heartbeat, in seconds. A link that dies without the browser's offline event (a phone whose signal
+    # fades, a county office's line that stalls) is noticed after interval + timeout: 20 s, where the default 25 + 20
+    # left a wall showing stale figures as live for 45 s. A ping is a one-byte frame.
+    SOCKETIO_PING_INTERVAL = _env_int("SOCKETIO_PING_INTERVAL", 10)
+    SOCKETIO_PING_TIMEOUT = _env_int("SOCKETIO_PING_TIMEOUT", 10)
     SCHEDULER_MODE = os.environ.get("SCHEDULER_MODE", "embedded")
     COORDINATOR_TIMEZONE = os.environ.get("COORDINATOR_TIMEZONE", "Asia/Shanghai")
     # Minutes before a session's start when its host is reminded, e.g. "30,5".

@@ -55,7 +55,8 @@ def create_app(config: Any = None) -> Flask:
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
     csrf.init_app(app)
     login_manager.init_app(app)
-    socketio.init_app(app, async_mode=app.config["SOCKETIO_ASYNC_MODE"], message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"])
+    socketio.init_app(app, async_mode=app.config["SOCKETIO_ASYNC_MODE"], message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
+                      ping_interval=app.config["SOCKETIO_PING_INTERVAL"], ping_timeout=app.config["SOCKETIO_PING_TIMEOUT"])
 
     errors.init_app(app)
     security.init_app(app)

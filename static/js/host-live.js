@@ -67,7 +67,7 @@
   if (socket.connected) { subscribe(); }  // portal.js's connection may be up already
   socket.on("disconnect", lost);
   socket.on("connect_error", lost);
-  // The phone knows at once when its network goes; the socket's heartbeat would take up to 45 s to notice. Drop the
+  // The phone knows at once when its network goes; the socket's heartbeat would take up to 20 s to notice (config.py). Drop the
   // dead connection now (the client keeps retrying), and retry at once when the network is back.
   window.addEventListener("offline", function () {
     setState("offline");

@@ -122,7 +122,7 @@
     if (reason === "io server disconnect") { setTimeout(function () { window.location.reload(); }, 500); }
   });
   socket.on("connect_error", lost);
-  // The browser knows at once when its network goes; the socket's heartbeat would take up to 45 s to notice. Drop
+  // The browser knows at once when its network goes; the socket's heartbeat would take up to 20 s to notice (config.py). Drop
   // the dead connection now (the client keeps retrying), and retry at once when the network is back, rather than
   // waiting out the retry delay.
   window.addEventListener("offline", function () {

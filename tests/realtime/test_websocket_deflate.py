@@ -3,6 +3,7 @@ its frames then arrive compressed. In both deployments: `python wsgi.py` (thread
 from __future__ import annotations
 
 import base64
+import json
 import os
 import socket
 import zlib
@@ -82,3 +83,6 @@ def test_a_client_that_offers_nothing_gets_plain_frames(server):
         assert head.startswith("HTTP/1.1 101") and "sec-websocket-extensions" not in head.lower(), head
         compressed, payload = first_frame(connection, rest)
         assert not compressed and payload.startswith(b'0{"sid"')
+        opened = json.loads(payload[1:])
+        # The heartbeat the browser is told: a link that dies quietly is given up after 10 + 10 s, not 25 + 20 s.
+        assert (opened["pingInterval"], opened["pingTimeout"]) == (10_000, 10_000)
