@@ -3,6 +3,7 @@ channel's language and link to a page its reader can open."""
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -69,12 +70,14 @@ def test_every_kind_delivers_a_scheduled_session_signed_as_its_vendor_checks(cli
 def test_an_english_channel_reads_english_and_links_to_the_campaigns_calendar(app, client, clock, world, robots,
                                                                               mailbox, worker):
     make_channel(client, world, "wecom", robots.wecom, name="Export desk", locale="en")
-    schedule_session(client, world, clock, title="夜场特卖")
+    made = schedule_session(client, world, clock, title="夜场特卖")
     worker.run_once()
     [text] = robots.wecom.texts()
-    link = f"{PUBLIC_URL}/campaigns/{world.ids['C']}/calendar"
+    # The calendar on the session's own week (its day where the coordinator is), at the session.
+    day = datetime.fromisoformat(made["starts_at"]).astimezone(ZoneInfo("Asia/Shanghai")).date()
+    link = f"{PUBLIC_URL}/campaigns/{world.ids['C']}/calendar?day={day.isoformat()}"
     assert "New session: s1" in text and "Campaign: 多一件农产品" in text
-    assert f"[Open in the coordinator]({link}" in text
+    assert f"[Open in the coordinator]({link}#session-{made['id']})" in text
     page = logged_in(app, "owner").get(link.removeprefix(PUBLIC_URL))
     assert page.status_code == 200 and "夜场特卖" in page.get_data(as_text=True)
     assert logged_in(app, "viewer").get(link.removeprefix(PUBLIC_URL)).status_code == 200  # every team member
