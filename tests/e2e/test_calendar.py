@@ -2,6 +2,7 @@
 iCal feed follows."""
 from __future__ import annotations
 
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -63,17 +64,20 @@ def test_auto_plan_drag_a_session_and_read_the_feed(browser, planning_server, sc
     expect(cards.first).to_be_visible()
     screenshot(page, "calendar-2-week")
 
-    # The host's own row; they accepted pairings, so the plan gave them sessions to drag.
-    row = page.locator("#calendar tbody tr", has=page.locator("th", has_text="@yijun_xiaomei"))
-    # One the plan made: the demo's own sessions (one warned for a sample on its way) are the host's already.
-    planned = [c for c in row.locator(".cal-session[draggable=true]").all()
-               if f"session-{c.get_attribute('data-session')}@livestream-coordinator" not in before]
-    card = planned[0]
+    # The host's own row; they accepted pairings, so the plan gave them sessions to drag. One the plan made (the
+    # demo's own sessions, one warned for a sample on its way, are the host's already) to a day it can go to: not
+    # past, and clear of the host's other sessions that day (late on a Saturday, that can be next week's).
+    for _week in range(4):
+        row = page.locator("#calendar tbody tr", has=page.locator("th", has_text="@yijun_xiaomei"))
+        cells = row.locator(".cal-cell").all()
+        days = [cell.get_attribute("data-day") for cell in cells]
+        move = movable(row, cells, days, before)
+        if move:
+            break
+        page.click("a.button:has-text('向后')")
+        page.wait_for_load_state()
+    card, _here, there = move
     session_id = card.get_attribute("data-session")
-    cells = row.locator(".cal-cell").all()
-    days = [cell.get_attribute("data-day") for cell in cells]
-    here = days.index(card.locator("xpath=ancestor::td[1]").get_attribute("data-day"))
-    there = here + 1 if here + 1 < len(days) else here - 1
     card.drag_to(cells[there])
     page.wait_for_load_state()
     expect(row.locator(f".cal-cell[data-day='{days[there]}'] .cal-session[data-session='{session_id}']")).to_have_count(1)
@@ -85,3 +89,27 @@ def test_auto_plan_drag_a_session_and_read_the_feed(browser, planning_server, sc
     assert f"session-{session_id}@livestream-coordinator" not in before
     desk.close()
     host_context.close()
+
+
+def minutes(text: str) -> tuple[int, int]:
+    """A card's "19:00–21:00" as minutes of the day."""
+    start, end = (int(t[:2]) * 60 + int(t[3:5]) for t in text.split("–"))
+    return start, end if end > start else end + 24 * 60
+
+
+def movable(row, cells, days, before):
+    """(card, its day's index, a day's index it may move to) among the plan's sessions in the row, or None."""
+    today = datetime.now(ZoneInfo("Asia/Shanghai")).date().isoformat()
+    for card in row.locator(".cal-session[draggable=true]").all():
+        if f"session-{card.get_attribute('data-session')}@livestream-coordinator" in before:
+            continue
+        here = days.index(card.locator("xpath=ancestor::td[1]").get_attribute("data-day"))
+        start, end = minutes(card.locator("strong").first.inner_text())
+        for there in sorted(range(len(days)), key=lambda i: abs(i - here)):
+            if there == here or days[there] < today:
+                continue
+            taken = [minutes(t) for t in cells[there].locator(".cal-session > strong").all_inner_texts()]
+            if all(end + 10 <= other_start or other_end + 10 <= start for other_start, other_end in taken):
+                return card, here, there
+    return None
+
