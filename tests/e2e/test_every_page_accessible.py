@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import pytest
 
+from tests import databases
 from tests.e2e.axe import describe, violations
 from tests.e2e.conftest import ARTIFACTS
 from tests.e2e.page_catalogue import ANONYMOUS, LOGINS, catalogue
+from tests.servers import ServerProcess, load_demo
 
 LANGUAGES = {"zh": ("zh-CN", "zh_Hans", "zh-Hans"), "en": ("en-US", "en", "en")}  # locale, switch value, html lang
 SCREENS = {1920: {"width": 1920, "height": 1080}, 360: {"width": 360, "height": 740}}
@@ -37,13 +39,23 @@ def cases():
                     yield pytest.param(role, name, lang, width, id=f"{name}-{lang}-{width}")
 
 
-@pytest.fixture(scope="session")
-def pages_by_name(demo_server):
-    return {page.name: page for page in catalogue(demo_server.env["DATABASE_URL"])}
+@pytest.fixture(scope="module")
+def tour_server(sqlite_template, tmp_path_factory):
+    """A demo server of this module's own: switching to English saves it on the demo accounts, which the other
+    browser tests' Chinese pages must not see."""
+    url = databases.copy_sqlite(sqlite_template, tmp_path_factory.mktemp("tour") / "tour.sqlite3")
+    load_demo(url)
+    with ServerProcess(url) as server:
+        yield server
 
 
-@pytest.fixture(scope="session")
-def contexts(browser, demo_server):
+@pytest.fixture(scope="module")
+def pages_by_name(tour_server):
+    return {page.name: page for page in catalogue(tour_server.env["DATABASE_URL"])}
+
+
+@pytest.fixture(scope="module")
+def contexts(browser, tour_server):
     """Browser contexts by (role, language, width), each made and logged in the first time a page needs it."""
     made = {}
 
@@ -55,11 +67,11 @@ def contexts(browser, demo_server):
             context = browser.new_context(locale=locale, viewport=SCREENS[width], bypass_csp=True)
             if role != ANONYMOUS:
                 page = context.new_page()
-                page.goto(demo_server.url + "/login")
+                page.goto(tour_server.url + "/login")
                 page.fill("#username", LOGINS[role][0])
                 page.fill("#password", LOGINS[role][1])
                 page.click("button.wide-button")
-                page.wait_for_url(demo_server.url + "/")
+                page.wait_for_url(tour_server.url + "/")
                 page.click(f"button[name=lang][value={switch}]")
                 page.wait_for_load_state()
                 page.close()
@@ -77,12 +89,12 @@ def test_the_page_list_matches_the_catalogue(pages_by_name):
 
 
 @pytest.mark.parametrize("role, name, lang, width", list(cases()))
-def test_page_is_accessible(contexts, demo_server, pages_by_name, screenshot, role, name, lang, width):
+def test_page_is_accessible(contexts, tour_server, pages_by_name, screenshot, role, name, lang, width):
     entry = pages_by_name[name]
     assert entry.role == role
     page = contexts(role, lang, width).new_page()
     try:
-        response = page.goto(demo_server.url + entry.path, wait_until="load")
+        response = page.goto(tour_server.url + entry.path, wait_until="load")
         assert response.status == (404 if name == "not-found" else 200), page.url
         assert "text/html" in response.headers["content-type"]
         assert page.locator("html").get_attribute("lang") == LANGUAGES[lang][2]

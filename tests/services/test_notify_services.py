@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
+from datetime import timedelta, timezone
 
 import pytest
 from sqlalchemy import select
@@ -57,7 +57,10 @@ def test_stage_reaches_the_hosts_own_channels_only_for_reminders(env, settings):
     team = db.session.query(Delivery).filter_by(channel_id=env.ids["CH"], event="session.reminder").one()
     # Each reader is sent to the page that shows them more: the host their start page, the team the calendar.
     assert reminder.message["link"] == settings.public_url + "/"
-    assert team.message["link"] == settings.public_url + f"/campaigns/{env.ids['C']}/calendar"
+    # The calendar on the session's week: its day in the injected zone (New York), at the session.
+    day = session.starts_at.replace(tzinfo=session.starts_at.tzinfo or timezone.utc).astimezone(settings.zone).date()
+    assert team.message["link"] == settings.public_url + (
+        f"/campaigns/{env.ids['C']}/calendar?day={day.isoformat()}#session-{session.id}")
     assert outbox.session_names(session)["host"] and outbox.new_message_id() != outbox.new_message_id()
     campaign = db.session.get(Campaign, env.ids["C"])
     assert outbox.stage_proposals(campaign, 3, settings) == 1

@@ -7,12 +7,14 @@ import gzip
 import json
 import re
 import shutil
+from datetime import datetime, timezone
 
 import brotli
 import pytest
 
 from config import TestingConfig
 from coordinator import ROOT, assets, create_app
+from coordinator.clock import CLOCK_KEY
 from coordinator.edge import settings
 from coordinator.services import demo
 from tests import databases
@@ -32,6 +34,10 @@ def site(sqlite_template, tmp_path_factory):
     app = app_on(url)
     with app.app_context():
         logins = demo.load(settings())
+    # One moment for every request: a page that shows the time it was made (the screen's figures) reads the same
+    # however it is encoded.
+    moment = datetime.now(timezone.utc)
+    app.extensions[CLOCK_KEY] = lambda: moment
     return app, catalogue(url), logins
 
 
