@@ -91,7 +91,7 @@ class CampaignForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     starts_at = DateTimeLocalField(_l("Starts"), validators=[InputRequired()])
     ends_at = DateTimeLocalField(_l("Ends"), validators=[InputRequired()])
-    min_agri_products_per_session = IntegerField(_l("At least N agricultural products per session"), default=1,
+    min_agri_products_per_session = IntegerField(_l("Agricultural products per session, at least"), default=1,
                                                  validators=[InputRequired(), NumberRange(min=0, max=50)])
     max_products_per_session = IntegerField(_l("At most N products per session"), default=5,
                                             validators=[InputRequired(), NumberRange(min=1, max=50)])

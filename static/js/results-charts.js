@@ -39,6 +39,9 @@
     return text.length > max ? text.slice(0, max - 1) + "…" : text;
   }
 
+  var INCREMENTS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1e3, 2e3, 5e3, 1e4, 2e4, 5e4, 1e5, 2e5, 5e5, 1e6, 2e6, 5e6, 1e7, 2e7,
+                    5e7, 1e8, 2e8, 5e8, 1e9];
+
   function options(el, spec, width) {
     var labels = spec.labels, n = labels.length, horizontal = el.dataset.kind === "hbars";
     var percent = el.dataset.chart === "counties";
@@ -54,6 +57,9 @@
     var min = Math.min.apply(null, spec.values.concat([0]));
     var valueAxis = {
       side: horizontal ? 2 : 3, size: horizontal ? 30 : 70, stroke: "#4b5a52", grid: { stroke: "#e3e7e4" },
+      // Whole yuan (tenths of a percent) only, so an empty chart's axis reads 0 and 1, not 0, 0, 0, 1, 1, 1; and
+      // room for "110,000" between ticks along the bottom.
+      incrs: percent ? [0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 25, 50] : INCREMENTS, space: horizontal ? 90 : 40,
       values: function (u, splits) { return splits.map(function (v) { return number(v, percent && v % 1 ? 1 : 0); }); }
     };
     var categoryAxis = {
