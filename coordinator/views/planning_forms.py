@@ -91,9 +91,9 @@ class CampaignForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     starts_at = DateTimeLocalField(_l("Starts"), validators=[InputRequired()])
     ends_at = DateTimeLocalField(_l("Ends"), validators=[InputRequired()])
-    min_agri_products_per_session = IntegerField(_l("Agricultural products per session, at least"), default=1,
+    min_agri_products_per_session = IntegerField(_l("Minimum agricultural products per session"), default=1,
                                                  validators=[InputRequired(), NumberRange(min=0, max=50)])
-    max_products_per_session = IntegerField(_l("At most N products per session"), default=5,
+    max_products_per_session = IntegerField(_l("Maximum products per session"), default=5,
                                             validators=[InputRequired(), NumberRange(min=1, max=50)])
     target_yuan = DecimalField(_l("Sales target (yuan)"), places=2,
                               validators=[Optional(), NumberRange(min=0, max=MAX_YUAN)])
