@@ -6,7 +6,7 @@ delivery per channel that wants it. Nothing here reads a database or sends anyth
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone, tzinfo
+from datetime import datetime, tzinfo
 from typing import Any
 
 SESSION_EVENTS = ("session.scheduled", "session.updated", "session.cancelled", "session.live", "session.ended",
@@ -48,8 +48,8 @@ def _iso(moment: datetime) -> str:
     return moment.isoformat()
 
 
-def session_notice(event: str, session: Any, names: dict[str, Any], minutes_before: int | None = None,
-                   zone: tzinfo = timezone.utc) -> Notice:
+def session_notice(event: str, session: Any, names: dict[str, Any], zone: tzinfo,
+                   minutes_before: int | None = None) -> Notice:
     """A session event; the data CONTRACT section 6 names, and minutes_before for a reminder. Its link opens the
     calendar on the session's own week, at the session (the calendar's default week may not hold it)."""
     data: dict[str, Any] = {"session_id": session.id, "campaign_id": session.campaign_id,
@@ -58,8 +58,7 @@ def session_notice(event: str, session: Any, names: dict[str, Any], minutes_befo
     if minutes_before is not None:
         data["minutes_before"] = minutes_before
     host = session.streamer_id if event in HOST_EVENTS else None
-    starts = session.starts_at if session.starts_at.tzinfo else session.starts_at.replace(tzinfo=timezone.utc)
-    day = starts.astimezone(zone).date().isoformat()
+    day = session.starts_at.astimezone(zone).date().isoformat()  # the coordinator's day, as the calendar shows it
     return Notice(event, session.campaign_id, data, host, names,
                   f"/campaigns/{session.campaign_id}/calendar?day={day}#session-{session.id}")
 

@@ -69,7 +69,7 @@ def stage_session(event: str, session: LiveSession, settings: Settings, minutes_
     """Stage a session event for the campaign's channels (and the host's, for a reminder: the lead it was due at,
     and the minutes really left when a late start-up catches up)."""
     names = {**session_names(session), **({"minutes_left": minutes_left} if minutes_left is not None else {})}
-    return stage([rules.session_notice(event, session, names, minutes_before, settings.zone)], settings)
+    return stage([rules.session_notice(event, session, names, settings.zone, minutes_before)], settings)
 
 
 def stage_pairing(event: str, pairing: Pairing, settings: Settings) -> int:

@@ -12,6 +12,7 @@
   var held = {};  // newest seq shown per scope: older pushes are dropped
   var chart = null;
   var lastSeries = 0;
+  var seriesFromPage = true;  // the chart starts from the series the page came with
 
   function $(id) { return document.getElementById(id); }
   function key(s) { return s.scope + ":" + s.id; }
@@ -93,7 +94,8 @@
     socket.emit("subscribe", payload, function (ack) {
       // The answer is a full snapshot: it replaces whatever pushes were missed while the screen was away (seq only
       // grows, so a push that overtook this answer is newer and stays).
-      if (ack && ack.ok) { render(ack.snapshot); refreshSeries(true); root.dataset.synced = "true"; }
+      if (ack && ack.ok) { render(ack.snapshot); refreshSeries(!seriesFromPage); root.dataset.synced = "true"; }
+      seriesFromPage = false;  // the page's own series is fresh for the first subscription; every later one fetches
     });
   }
 

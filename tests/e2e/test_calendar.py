@@ -76,7 +76,7 @@ def test_auto_plan_drag_a_session_and_read_the_feed(browser, planning_server, sc
             break
         page.click("a.button:has-text('向后')")
         page.wait_for_load_state()
-    card, _here, there = move
+    card, there = move
     session_id = card.get_attribute("data-session")
     card.drag_to(cells[there])
     page.wait_for_load_state()
@@ -98,7 +98,7 @@ def minutes(text: str) -> tuple[int, int]:
 
 
 def movable(row, cells, days, before):
-    """(card, its day's index, a day's index it may move to) among the plan's sessions in the row, or None."""
+    """(card, the index of a day it may move to) among the plan's sessions in the row, or None."""
     today = datetime.now(ZoneInfo("Asia/Shanghai")).date().isoformat()
     for card in row.locator(".cal-session[draggable=true]").all():
         if f"session-{card.get_attribute('data-session')}@livestream-coordinator" in before:
@@ -110,6 +110,6 @@ def movable(row, cells, days, before):
                 continue
             taken = [minutes(t) for t in cells[there].locator(".cal-session > strong").all_inner_texts()]
             if all(end + 10 <= other_start or other_end + 10 <= start for other_start, other_end in taken):
-                return card, here, there
+                return card, there
     return None
 

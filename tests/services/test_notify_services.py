@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta, timezone
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -58,7 +58,7 @@ def test_stage_reaches_the_hosts_own_channels_only_for_reminders(env, settings):
     # Each reader is sent to the page that shows them more: the host their start page, the team the calendar.
     assert reminder.message["link"] == settings.public_url + "/"
     # The calendar on the session's week: its day in the injected zone (New York), at the session.
-    day = session.starts_at.replace(tzinfo=session.starts_at.tzinfo or timezone.utc).astimezone(settings.zone).date()
+    day = session.starts_at.astimezone(settings.zone).date()
     assert team.message["link"] == settings.public_url + (
         f"/campaigns/{env.ids['C']}/calendar?day={day.isoformat()}#session-{session.id}")
     assert outbox.session_names(session)["host"] and outbox.new_message_id() != outbox.new_message_id()
